@@ -1,0 +1,49 @@
+# The commands the README names. Each one sets up what it needs first (scripts/setup.sh is
+# idempotent), so a fresh Debian 12 machine needs nothing but `make`.
+SHELL := /bin/bash
+PYTHON := .venv/bin/python
+MANAGE := $(PYTHON) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup setup-test prepare lint bench messages lock
+
+# Set up, load the demo directory, create the demo staff account and serve on :8000.
+run: setup prepare
+	$(MANAGE) load_demo
+	$(MANAGE) demo_staff
+	@echo "Serving on http://$(HOST):$(PORT)/"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Set up (with Chromium for the browser tests), then every test and the linter.
+test: setup-test
+	$(MANAGE) compilemessages --ignore=.venv -v 0
+	.venv/bin/ruff check .
+	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest -n 2 $(PYTEST_ARGS)
+
+setup:
+	bash scripts/setup.sh
+
+setup-test:
+	bash scripts/setup.sh --browser
+
+prepare:
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) compilemessages --ignore=.venv -v 0
+
+lint:
+	.venv/bin/ruff check .
+
+# Seed synthetic projects into a separate database and print the speed of the public pages.
+bench: setup prepare
+	$(MANAGE) bench
+
+# Extract the strings to translate into locale/{fr,es}, without source line numbers.
+messages:
+	$(MANAGE) makemessages -l fr -l es --ignore=.venv --ignore=var --no-location
+	$(MANAGE) makemessages -d djangojs -l fr -l es --ignore=.venv --ignore=var --no-location
+
+# Rebuild requirements.lock from requirements.in (needs uv).
+lock:
+	uv pip compile --python $(PYTHON) --generate-hashes requirements.in -o requirements.lock

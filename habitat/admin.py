@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from translated_fields import TranslatedFieldAdmin
+
+from habitat.models import Organisation, User
+
+admin.site.site_header = "Social Production of Habitat"
+admin.site.site_title = "SPH admin"
+
+admin.site.register(User, UserAdmin)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(TranslatedFieldAdmin, admin.ModelAdmin):
+    list_display = ["__str__", "acronym", "kind", "country", "is_member", "is_founding_member"]
+    list_filter = ["kind", "is_member", "is_founding_member", "country"]
+    search_fields = ["name_en", "name_fr", "name_es", "acronym", "slug", "city"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    fieldsets = [
+        (None, {"fields": [*Organisation.name.fields, "acronym", "slug", "kind", "original_language"]}),
+        ("Description", {"fields": [*Organisation.description.fields, "logo", "website", "source_url"]}),
+        ("Where", {"fields": ["city", "country"]}),
+        ("Membership", {"fields": ["founded_year", "is_member", "member_since", "is_founding_member"]}),
+    ]

@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.translation import gettext_lazy as _
+
+MAP_LABELS = {
+    # Translators: {in_view} and {total} are numbers of projects.
+    "status": _("{in_view} of the {total} matching projects are in view."),
+    "status_none": _("No project matches these filters."),
+    "loading": _("Loading the map…"),
+    "error": _("The map could not load the projects. The list still shows them."),
+    # Translators: {count} is a number of projects.
+    "cluster": _("{count} projects here: zoom in"),
+    "stack": _("{count} projects at this place"),
+    "project": _("Project: {name}"),
+    "approximate": _("Approximate location"),
+}
+
+
+def site(request):
+    """Links to the current page in each language, for the language switcher."""
+    path = request.get_full_path()
+    return {
+        "map_labels": MAP_LABELS,
+        "language_links": [
+            {"code": code, "name": name, "url": translate_url(path, code)} for code, name in settings.LANGUAGES
+        ],
+    }

@@ -1,0 +1,153 @@
+"""Geography shared by every map: public points, map cells, bounding boxes, clustering.
+
+Two ideas keep the map both private and fast:
+
+* A project's *public point* is computed once, on save. For an approximate location it is
+  the centre of a fixed grid cell (``APPROXIMATE_LOCATION_CELL_DEGREES``), the same value
+  every time, so nothing public can average repeated answers or filter its way closer to
+  the exact point: public queries only ever read the public column.
+* A project's *map cell* is a 64-bit key computed from the public point: the Web-Mercator
+  position at ``CELL_LEVEL`` bits per axis, with the bits of x and y interleaved (a Morton
+  or Z-order code). The cell at any coarser level is the key shifted right, so clustering
+  for a zoom level is ``GROUP BY map_cell >> shift``: integer arithmetic on a stored,
+  indexed column, never per-request geometry snapping over the whole table. Every cell
+  at a coarser level is also one contiguous key range, which keeps per-level aggregates
+  cheap to maintain when the directory grows.
+"""
+
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.gis.geos import Point, Polygon
+from django.db.models import Avg, Count, F, FloatField, Func, Max, Min
+from django.utils.translation import gettext as _
+
+# 2**24 cells per axis: about 2.4 m at the equator, finer than any point we publish.
+CELL_LEVEL = 24
+# A map cluster is a 64-pixel square: the tile grid of the zoom level split 4 x 4.
+CLUSTER_LEVEL_OFFSET = 2
+MAX_ZOOM = 18
+MERCATOR_MAX_LATITUDE = 85.05112878
+
+
+def public_point(point, precision_is_exact):
+    """The point that public pages may show for ``point``."""
+    if point is None:
+        return None
+    if precision_is_exact:
+        return Point(point.x, point.y, srid=4326)
+    cell = settings.APPROXIMATE_LOCATION_CELL_DEGREES
+    # floor() puts every point of a cell on the same centre, whichever side of zero it is.
+    x = (math.floor(point.x / cell) + 0.5) * cell
+    y = (math.floor(point.y / cell) + 0.5) * cell
+    y = max(min(y, 90.0), -90.0)
+    return Point(round(x, 6), round(y, 6), srid=4326)
+
+
+def _interleave(x, y):
+    key = 0
+    for bit in range(CELL_LEVEL):
+        key |= ((x >> bit) & 1) << (2 * bit)
+        key |= ((y >> bit) & 1) << (2 * bit + 1)
+    return key
+
+
+def map_cell(point):
+    """The Morton key of ``point`` at ``CELL_LEVEL``; see the module's docstring."""
+    if point is None:
+        return None
+    size = 1 << CELL_LEVEL
+    lat = max(min(point.y, MERCATOR_MAX_LATITUDE), -MERCATOR_MAX_LATITUDE)
+    fx = (point.x + 180.0) / 360.0
+    sin_lat = math.sin(math.radians(lat))
+    fy = 0.5 - math.log((1 + sin_lat) / (1 - sin_lat)) / (4 * math.pi)
+    ix = min(max(int(fx * size), 0), size - 1)
+    iy = min(max(int(fy * size), 0), size - 1)
+    return _interleave(ix, iy)
+
+
+def cluster_shift(zoom):
+    """How far to shift a map cell to get the cluster cell for a zoom level."""
+    level = min(zoom + CLUSTER_LEVEL_OFFSET, CELL_LEVEL)
+    return 2 * (CELL_LEVEL - level)
+
+
+class BadMapRequest(ValueError):
+    """A bounding box or zoom that cannot be read; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class BoundingBox:
+    """A map view, already normalised: one or two boxes within -180..180 degrees.
+
+    Leaflet reports longitudes beyond ±180 when the world repeats at low zoom or when the
+    view crosses the antimeridian; such a view becomes two boxes, or the whole world.
+    """
+
+    boxes: tuple
+
+    @classmethod
+    def parse(cls, text):
+        try:
+            west, south, east, north = (float(part) for part in text.split(","))
+        except (AttributeError, ValueError):
+            raise BadMapRequest(_("The bounding box must be four numbers: west,south,east,north.")) from None
+        if not all(math.isfinite(v) for v in (west, south, east, north)):
+            raise BadMapRequest(_("The bounding box must be four finite numbers."))
+        if south > north:
+            raise BadMapRequest(_("In the bounding box, south must not be greater than north."))
+        if not (-90 <= south <= 90 and -90 <= north <= 90):
+            raise BadMapRequest(_("Latitudes in the bounding box must be between -90 and 90."))
+        if abs(west) > 1e6 or abs(east) > 1e6:
+            raise BadMapRequest(_("Longitudes in the bounding box are out of range."))
+        if east < west:
+            # A view that crosses the antimeridian may be sent as west > east.
+            east += 360
+        width = east - west
+        if width >= 360:
+            return cls(((-180.0, south, 180.0, north),))
+        west = (west + 180) % 360 - 180
+        east = west + width
+        if east <= 180:
+            return cls(((west, south, east, north),))
+        return cls(((west, south, 180.0, north), (-180.0, south, east - 360, north)))
+
+    def polygons(self):
+        return [Polygon.from_bbox(box) for box in self.boxes]
+
+
+def parse_zoom(text):
+    try:
+        zoom = int(text)
+    except (TypeError, ValueError):
+        raise BadMapRequest(_("The zoom must be a whole number between 0 and %(max)d.") % {"max": MAX_ZOOM}) from None
+    if not 0 <= zoom <= MAX_ZOOM:
+        raise BadMapRequest(_("The zoom must be a whole number between 0 and %(max)d.") % {"max": MAX_ZOOM})
+    return zoom
+
+
+def clusters(queryset, *, zoom):
+    """Group ``queryset`` into the map cells of ``zoom``, in PostGIS.
+
+    Returns dicts with the cell's key, its count, the mean public position, the corners of
+    its points (equal corners mean a "stack" that no zoom can split) and the smallest id.
+    """
+    x = Func("public_location", function="ST_X", output_field=FloatField())
+    y = Func("public_location", function="ST_Y", output_field=FloatField())
+    return list(
+        queryset.order_by()
+        .annotate(cell=F("map_cell").bitrightshift(cluster_shift(zoom)))
+        .values("cell")
+        .annotate(
+            count=Count("pk"),
+            x=Avg(x),
+            y=Avg(y),
+            min_x=Min(x),
+            max_x=Max(x),
+            min_y=Min(y),
+            max_y=Max(y),
+            first_id=Min("pk"),
+        )
+        .order_by("-count", "cell")
+    )

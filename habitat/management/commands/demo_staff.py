@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from habitat.models import User
+
+USERNAME = "demo-staff"
+PASSWORD = "demo-staff-password"
+
+
+class Command(BaseCommand):
+    help = "Create or update the demo staff account (development only) and print its login."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            raise CommandError("The demo staff account exists only in development (DJANGO_DEBUG=true).")
+        user, created = User.objects.get_or_create(username=USERNAME, defaults={"email": "staff@example.org"})
+        user.is_staff = user.is_superuser = user.is_active = True
+        user.set_password(PASSWORD)
+        user.save()
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo staff login: {USERNAME} / {PASSWORD}  (http://127.0.0.1:8000/admin/)")
+        )

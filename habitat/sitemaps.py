@@ -1,0 +1,26 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from habitat.models import Organisation
+
+
+class StaticPagesSitemap(Sitemap):
+    i18n = True
+    alternates = True
+
+    def items(self):
+        return ["home", "projects:list", "organisation-list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+class OrganisationSitemap(Sitemap):
+    i18n = True
+    alternates = True
+
+    def items(self):
+        return Organisation.objects.only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, organisation):
+        return organisation.updated_at

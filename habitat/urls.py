@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
+from django.views.static import serve
+
+from habitat import views
+from habitat.sitemaps import OrganisationSitemap, StaticPagesSitemap
+from projects import urls as project_urls
+from projects import views as project_views
+from projects.sitemaps import ProjectSitemap
+
+sitemaps = {
+    "pages": StaticPagesSitemap,
+    "projects": ProjectSitemap,
+    "organisations": OrganisationSitemap,
+}
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("projects/", include((project_urls.data_urlpatterns, "projects_data"))),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", project_views.home, name="home"),
+    path("projects/", include("projects.urls")),
+    path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
+    path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
+)
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler404 = "habitat.views.page_not_found"
+handler500 = "habitat.views.server_error"

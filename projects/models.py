@@ -1,0 +1,383 @@
+import secrets
+from pathlib import PurePath
+
+from django import forms
+from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_countries.fields import CountryField
+
+from habitat import geo
+from habitat.models import Language, Organisation
+from habitat.translation import LANGUAGE_CODES, translated
+
+YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
+
+
+class Stage(models.TextChoices):
+    IDEA = "idea", pgettext_lazy("project stage", "idea")
+    FORMING_GROUP = "forming_group", pgettext_lazy("project stage", "forming group")
+    PLANNING = "planning", pgettext_lazy("project stage", "planning")
+    CONSTRUCTION = "construction", pgettext_lazy("project stage", "construction")
+    INHABITED = "inhabited", pgettext_lazy("project stage", "inhabited")
+    STOPPED = "stopped", pgettext_lazy("project stage", "stopped")
+
+
+class HousingModel(models.TextChoices):
+    COOPERATIVE = "cooperative", _("housing co-operative")
+    MUTUAL_AID_COOPERATIVE = "mutual_aid_cooperative", _("mutual-aid co-operative")
+    COMMUNITY_LAND_TRUST = "community_land_trust", _("community land trust")
+    PARTICIPATORY_HOUSING = "participatory_housing", _("participatory housing")
+    SELF_BUILD = "self_build", _("self-build")
+    INCREMENTAL_UPGRADING = "incremental_upgrading", _("incremental upgrading")
+    COLLECTIVE_OWNERSHIP = "collective_ownership", _("collective ownership")
+    TENANT_MANAGED = "tenant_managed", _("tenant-managed")
+    OTHER = "other", pgettext_lazy("housing model", "other")
+
+
+class Tenure(models.TextChoices):
+    COOPERATIVE = "cooperative", _("co-operative (use rights)")
+    COLLECTIVE_OWNERSHIP = "collective_ownership", _("collective ownership")
+    COMMUNITY_LAND_TRUST = "community_land_trust", _("land held in trust, homes owned or leased")
+    INDIVIDUAL_OWNERSHIP = "individual_ownership", _("individual ownership")
+    RENTAL = "rental", _("rental")
+    MIXED = "mixed", _("mixed")
+    OTHER = "other", pgettext_lazy("tenure", "other")
+
+
+class LocationPrecision(models.TextChoices):
+    EXACT = "exact", _("exact")
+    APPROXIMATE = "approximate", _("approximate (about 1 km)")
+
+
+class Status(models.TextChoices):
+    """Moderation states; only ``published`` is visible to the public."""
+
+    DRAFT = "draft", pgettext_lazy("moderation status", "draft")
+    SUBMITTED = "submitted", pgettext_lazy("moderation status", "submitted")
+    CHANGES_REQUESTED = "changes_requested", pgettext_lazy("moderation status", "changes requested")
+    PUBLISHED = "published", pgettext_lazy("moderation status", "published")
+    REJECTED = "rejected", pgettext_lazy("moderation status", "rejected")
+    ARCHIVED = "archived", pgettext_lazy("moderation status", "archived")
+
+
+class ChoiceArrayField(ArrayField):
+    """An array of choices, edited as check boxes rather than comma-separated text."""
+
+    def formfield(self, **kwargs):
+        defaults = {
+            "form_class": forms.TypedMultipleChoiceField,
+            "choices": self.base_field.choices,
+            "coerce": self.base_field.to_python,
+            "widget": forms.CheckboxSelectMultiple,
+        }
+        defaults.update(kwargs)
+        # ArrayField.formfield would force its own SimpleArrayField form class.
+        return super(ArrayField, self).formfield(**defaults)
+
+
+def search_vector():
+    """Every searchable text, in the dictionary of its language.
+
+    Names and cities go through the language-neutral ``simple`` dictionary as well, so that
+    proper nouns ("Kalkbreite", "Montevideo") match exactly whatever the page's language.
+    """
+    vectors = [SearchVector(*[f"name_{code}" for code in LANGUAGE_CODES], "city", config="simple", weight="A")]
+    dictionaries = {"en": "english", "fr": "french", "es": "spanish"}
+    for code in LANGUAGE_CODES:
+        vectors.append(SearchVector(f"name_{code}", config=dictionaries[code], weight="A"))
+        vectors.append(SearchVector(f"summary_{code}", config=dictionaries[code], weight="B"))
+        vectors.append(SearchVector(f"description_{code}", config=dictionaries[code], weight="C"))
+    combined = vectors[0]
+    for vector in vectors[1:]:
+        combined = combined + vector
+    return combined
+
+
+def search_query(text):
+    """What a visitor typed, understood in every language we hold texts in."""
+    query = SearchQuery(text, config="simple", search_type="websearch")
+    for config in ("english", "french", "spanish"):
+        query |= SearchQuery(text, config=config, search_type="websearch")
+    return query
+
+
+class ProjectQuerySet(models.QuerySet):
+    def public(self):
+        """The one definition of what an anonymous visitor may see.
+
+        Every public page, the map, feeds, exports and statistics start from here.
+        """
+        return self.filter(status=Status.PUBLISHED)
+
+    def search(self, text):
+        query = search_query(text)
+        return self.filter(search_vector=query).annotate(rank=SearchRank("search_vector", query))
+
+    def in_bbox(self, bbox):
+        """Projects whose *public* point lies in a ``geo.BoundingBox``."""
+        condition = Q()
+        for polygon in bbox.polygons():
+            condition |= Q(public_location__coveredby=polygon)
+        return self.filter(condition)
+
+    def with_organisation(self, organisation):
+        return self.filter(Exists(ProjectActor.objects.filter(project=OuterRef("pk"), organisation=organisation)))
+
+    def with_housing_model(self, housing_model):
+        return self.filter(housing_models__contains=[housing_model])
+
+    def figures(self):
+        """The headline numbers: projects listed, projects inhabited, dwellings."""
+        return self.aggregate(
+            projects=Count("pk"),
+            inhabited=Count("pk", filter=Q(stage=Stage.INHABITED)),
+            dwellings=Coalesce(Sum("dwellings"), 0),
+        )
+
+    def update_search_vectors(self):
+        return self.update(search_vector=search_vector())
+
+
+def unique_slug(model, text, *, exclude_pk=None):
+    base = slugify(text)[:80].strip("-") or "project"
+    slug, n = base, 2
+    others = model.objects.exclude(pk=exclude_pk) if exclude_pk else model.objects.all()
+    while others.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class Project(models.Model):
+    name = translated(models.CharField(_("name"), max_length=200, blank=True))
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
+    original_language = models.CharField(
+        _("original language"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+        help_text=_("The language the group wrote its texts in; the others are translations."),
+    )
+    summary = translated(models.TextField(_("summary"), max_length=600, blank=True))
+    description = translated(models.TextField(_("description"), blank=True))
+
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.IDEA)
+    housing_models = ChoiceArrayField(
+        models.CharField(max_length=30, choices=HousingModel.choices),
+        verbose_name=_("housing models"),
+        default=list,
+        blank=True,
+    )
+    tenure = models.CharField(_("tenure"), max_length=30, choices=Tenure.choices, blank=True)
+    dwellings = models.PositiveIntegerField(_("dwellings"), null=True, blank=True)
+    inhabitants = models.PositiveIntegerField(_("inhabitants"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True, validators=YEAR_VALIDATORS)
+    completion_year = models.PositiveSmallIntegerField(
+        _("completion year"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    priority_neighbourhood = models.BooleanField(
+        _("in a priority or low-income neighbourhood"),
+        default=False,
+        help_text=_("For example a French QPV (quartier prioritaire de la politique de la ville)."),
+    )
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Never shown: visitors write through a form that relays their message."),
+    )
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+
+    # Where it is. ``location`` is exact and private; only ``public_location`` is ever read
+    # by public pages, the map and exports.
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    country = CountryField(_("country"))
+    location = models.PointField(_("location"), srid=4326)
+    location_precision = models.CharField(
+        _("public location"),
+        max_length=12,
+        choices=LocationPrecision.choices,
+        default=LocationPrecision.EXACT,
+        help_text=_(
+            "Approximate: public pages show only a point rounded to about 1 km and never the "
+            "address. Choose it if the group could be harmed by being found."
+        ),
+    )
+    public_location = models.PointField(srid=4326, editable=False)
+    map_cell = models.BigIntegerField(editable=False)
+
+    organisations = models.ManyToManyField(Organisation, through="ProjectActor", related_name="projects", blank=True)
+    status = models.CharField(_("moderation status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "map_cell"], name="project_status_cell"),
+            models.Index(fields=["status", "country"], name="project_status_country"),
+            models.Index(fields=["status", "stage"], name="project_status_stage"),
+            models.Index(fields=["status", "-published_at", "-id"], name="project_status_published"),
+            models.Index(fields=["status", "name_en"], name="project_status_name"),
+            models.Index(fields=["priority_neighbourhood"], name="project_priority"),
+            GinIndex(fields=["housing_models"], name="project_housing_models"),
+            GinIndex(fields=["search_vector"], name="project_search"),
+            # ``public_location`` gets its GiST index from GeoDjango (spatial_index=True).
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(completion_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(completion_year__gte=models.F("start_year")),
+                name="project_completion_after_start",
+                violation_error_message=_("The completion year cannot be before the start year."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or self.slug
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if not getattr(self, f"name_{self.original_language}"):
+            raise ValidationError(
+                {f"name_{self.original_language}": _("Give the project's name in its original language.")}
+            )
+        if self.start_year and self.completion_year and self.completion_year < self.start_year:
+            raise ValidationError({"completion_year": _("The completion year cannot be before the start year.")})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Project, self.name, exclude_pk=self.pk)
+        self.public_location = geo.public_point(self.location, self.has_exact_location)
+        self.map_cell = geo.map_cell(self.public_location)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "location" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "public_location", "map_cell"}
+        super().save(*args, **kwargs)
+        Project.objects.filter(pk=self.pk).update_search_vectors()
+
+    @property
+    def has_exact_location(self):
+        return self.location_precision == LocationPrecision.EXACT
+
+    @property
+    def public_address(self):
+        """The address, unless the group asked to hide where it lives."""
+        return self.address if self.has_exact_location else ""
+
+    def get_housing_models_display(self):
+        labels = dict(HousingModel.choices)
+        return [labels.get(value, value) for value in self.housing_models]
+
+
+class ProjectActor(models.Model):
+    """An organisation's part in a project."""
+
+    class Role(models.TextChoices):
+        INHABITANT_GROUP = "inhabitant_group", _("inhabitant group")
+        TECHNICAL_SUPPORT = "technical_support", _("technical support")
+        FUNDER = "funder", _("funder")
+        PUBLIC_AUTHORITY = "public_authority", _("public authority")
+        NETWORK = "network", _("network")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="actors")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="project_roles")
+    role = models.CharField(
+        _("role"),
+        max_length=30,
+        choices=Role.choices,
+        blank=True,
+        help_text=_("Leave empty when the source does not say."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("organisation involved")
+        verbose_name_plural = _("organisations involved")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "organisation", "role"], name="actor_unique_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display() or '-'})"
+
+
+def random_name(folder, filename):
+    """Uploads get random names: nothing the uploader called the file reaches the public."""
+    suffix = PurePath(filename).suffix.lower()[:6]
+    return f"{folder}/{secrets.token_urlsafe(16)}{suffix}"
+
+
+def upload_photo(instance, filename):
+    return random_name("photos", filename)
+
+
+def upload_document(instance, filename):
+    return random_name("documents", filename)
+
+
+class ProjectPhoto(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("image"), upload_to=upload_photo)
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    credit = models.CharField(_("credit"), max_length=200, blank=True)
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=300,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.caption or self.alt_text
+
+
+def validate_pdf(file):
+    """A document must be a PDF by its content, whatever its name says."""
+    position = file.tell() if hasattr(file, "tell") else 0
+    file.seek(0)
+    head = file.read(1024)
+    file.seek(position)
+    if b"%PDF-" not in head:
+        raise ValidationError(_("This file is not a PDF document."), code="not_pdf")
+
+
+class ProjectDocument(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(_("file"), upload_to=upload_document, validators=[validate_pdf])
+    title = models.CharField(_("title"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title

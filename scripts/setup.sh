@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Sets up everything the platform needs on a Debian 12 machine, as root, and is safe to run
+# again: apt packages, PostgreSQL + PostGIS (started if stopped), Python 3.12+ and the
+# virtual environment built from requirements.lock, the database and its PostGIS extension.
+#   scripts/setup.sh            what `make run` needs
+#   scripts/setup.sh --browser  the same plus Debian's Chromium for the browser tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_browser=no
+[ "${1:-}" = "--browser" ] && want_browser=yes
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# --- apt packages ---------------------------------------------------------------------
+packages=(postgresql-15 postgresql-15-postgis-3 postgresql-client-15 gdal-bin libgdal32
+          libgeos-c1v5 libproj25 gettext make)
+[ "$want_browser" = yes ] && packages+=(chromium fonts-dejavu-core)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  say "Installing ${missing[*]}"
+  if [ "$(id -u)" != 0 ]; then echo "Run as root (or install: ${missing[*]})" >&2; exit 1; fi
+  apt-get update -qq
+  # All apt installs happen before PostgreSQL is (re)started: an upgrade of its packages
+  # under a running server breaks new connections until the cluster restarts.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- PostgreSQL -------------------------------------------------------------------------
+if ! pg_lsclusters -h 2>/dev/null | grep -q '^15 \+main'; then
+  say "Creating the PostgreSQL 15 cluster"
+  pg_createcluster 15 main >/dev/null
+fi
+if ! pg_lsclusters -h | grep -q '^15 \+main .* online'; then
+  say "Starting PostgreSQL"
+  pg_ctlcluster --skip-systemctl-redirect 15 main start
+fi
+for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+
+# Administrative SQL runs as the postgres superuser: over TCP where the machine trusts it,
+# otherwise through the local socket with peer authentication.
+pg_admin() {
+  if psql -h 127.0.0.1 -U postgres -w -tAq -c 'select 1' >/dev/null 2>&1; then
+    psql -h 127.0.0.1 -U postgres -w -v ON_ERROR_STOP=1 -tAq "$@"
+  else
+    runuser -u postgres -- psql -v ON_ERROR_STOP=1 -tAq "$@"
+  fi
+}
+# The application connects as its own role; CREATEDB lets the tests make their databases.
+if [ "$(pg_admin -c "select 1 from pg_roles where rolname='habitat'")" != 1 ]; then
+  say "Creating the database role habitat"
+  pg_admin -c "create role habitat login createdb password 'habitat'"
+fi
+# PostGIS in template1, so every database made later (tests, benchmarks) has it without
+# needing a superuser.
+pg_admin -d template1 -c "create extension if not exists postgis" 2>&1 | grep -v 'already exists' || true
+for db in habitat; do
+  if [ "$(pg_admin -c "select 1 from pg_database where datname='$db'")" != 1 ]; then
+    say "Creating the database $db"
+    pg_admin -c "create database $db owner habitat"
+  fi
+  pg_admin -d "$db" -c "create extension if not exists postgis" 2>&1 | grep -v 'already exists' || true
+done
+
+# --- Python -----------------------------------------------------------------------------
+find_python() {
+  local candidates=()
+  if command -v pyenv >/dev/null 2>&1 || [ -d "${PYENV_ROOT:-$HOME/.pyenv}" ]; then
+    local root="${PYENV_ROOT:-$HOME/.pyenv}"
+    candidates+=("$root/versions/$(cat .python-version)/bin/python3")
+    candidates+=("$root"/versions/3.1[3-9]*/bin/python3 "$root"/versions/3.12*/bin/python3)
+  fi
+  candidates+=("$(command -v python3.13 || true)" "$(command -v python3.12 || true)" "$(command -v python3 || true)")
+  for c in "${candidates[@]}"; do
+    [ -n "$c" ] && [ -x "$c" ] && "$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+      && { echo "$c"; return; }
+  done
+  echo "Django 6 needs Python 3.12 or newer; none was found (install one, e.g. with pyenv)." >&2
+  exit 1
+}
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then
+  py=$(find_python)
+  say "Creating .venv with $py"
+  rm -rf .venv
+  "$py" -m venv .venv
+fi
+lock_sum=$(sha256sum requirements.lock | cut -d' ' -f1)
+if [ "$(cat .venv/.lock-sha256 2>/dev/null)" != "$lock_sum" ]; then
+  say "Installing Python packages from requirements.lock"
+  .venv/bin/pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
+  echo "$lock_sum" > .venv/.lock-sha256
+fi

@@ -1,0 +1,162 @@
+/* The project maps. django-leaflet creates each map and calls the callbacks below.
+ *
+ * habitatProjectsMap: the clustered directory map. It asks /projects/map.json for the
+ * current view with the list's filters and draws clusters, stacks and projects. Every
+ * marker is a focusable element with a text label, so the map works with a keyboard.
+ * habitatProjectMap: the small map of one project page.
+ */
+(function () {
+  "use strict";
+
+  function labels() {
+    var node = document.getElementById("map-labels");
+    return node ? JSON.parse(node.textContent) : {};
+  }
+
+  function format(template, values) {
+    return String(template || "").replace(/\{(\w+)\}/g, function (_, key) {
+      return values[key] === undefined ? "" : values[key];
+    });
+  }
+
+  function escapeHtml(text) {
+    var div = document.createElement("div");
+    div.textContent = text == null ? "" : String(text);
+    return div.innerHTML;
+  }
+
+  function clusterIcon(count, text) {
+    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    return L.divIcon({
+      className: "map-cluster map-cluster-" + size,
+      html: '<span aria-hidden="true">' + count + '</span><span class="visually-hidden">' + escapeHtml(text) + "</span>",
+      iconSize: null,
+    });
+  }
+
+  function projectIcon(text) {
+    return L.divIcon({
+      className: "map-project",
+      html: '<span class="visually-hidden">' + escapeHtml(text) + "</span>",
+      iconSize: [18, 18],
+      iconAnchor: [9, 9],
+      popupAnchor: [0, -9],
+    });
+  }
+
+  function projectLink(project) {
+    return '<a href="' + escapeHtml(project.url) + '">' + escapeHtml(project.name) + "</a>";
+  }
+
+  window.habitatProjectsMap = function (map) {
+    var container = map.getContainer().closest("[data-map-url]");
+    var status = document.getElementById("map-status");
+    var text = labels();
+    var layer = L.layerGroup().addTo(map);
+    var request = 0;
+    map.options.worldCopyJump = true;
+    container.setAttribute("data-state", "loading");
+
+    function url() {
+      var bounds = map.getBounds();
+      var params = new URLSearchParams(container.getAttribute("data-filter-query") || "");
+      params.delete("page");
+      params.set(
+        "bbox",
+        [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
+          .map(function (n) { return n.toFixed(5); })
+          .join(",")
+      );
+      params.set("zoom", String(Math.round(map.getZoom())));
+      return container.getAttribute("data-map-url") + "?" + params.toString();
+    }
+
+    // Leaflet repeats the world at low zoom and when panning far east or west; the server
+    // answers in -180..180, so put each marker on the copy of the world that is in view.
+    function intoView(lng, west, east) {
+      while (lng < west) lng += 360;
+      while (lng > east) lng -= 360;
+      return lng;
+    }
+
+    function draw(data, bounds) {
+      layer.clearLayers();
+      data.features.forEach(function (feature) {
+        var p = feature.properties;
+        var lat = feature.geometry.coordinates[1];
+        var lng = intoView(feature.geometry.coordinates[0], bounds.getWest(), bounds.getEast());
+        var offset = lng - feature.geometry.coordinates[0];
+        var marker;
+        if (p.kind === "project") {
+          marker = L.marker([lat, lng], { icon: projectIcon(format(text.project, p)), title: p.name, riseOnHover: true });
+          marker.bindPopup(
+            '<p class="popup-title">' + projectLink(p) + '</p><p class="popup-meta">' +
+              escapeHtml([p.city, p.country].filter(Boolean).join(", ")) + "</p>"
+          );
+        } else if (p.kind === "stack") {
+          marker = L.marker([lat, lng], { icon: clusterIcon(p.count, format(text.stack, p)), title: format(text.stack, p) });
+          marker.bindPopup(
+            '<p class="popup-title">' + escapeHtml(format(text.stack, p)) + "</p><ul>" +
+              p.projects.map(function (project) { return "<li>" + projectLink(project) + "</li>"; }).join("") +
+              "</ul>"
+          );
+        } else {
+          marker = L.marker([lat, lng], { icon: clusterIcon(p.count, format(text.cluster, p)), title: format(text.cluster, p) });
+          marker.on("click", function () {
+            var b = p.bounds;
+            if (b[0] === b[2] && b[1] === b[3]) {
+              map.setView([lat, lng], Math.min(map.getZoom() + 3, map.getMaxZoom()));
+            } else {
+              map.fitBounds([[b[1], b[0] + offset], [b[3], b[2] + offset]], { padding: [40, 40], maxZoom: map.getMaxZoom() });
+            }
+          });
+        }
+        marker.addTo(layer);
+      });
+      container.setAttribute("data-in-view", data.in_view);
+      container.setAttribute("data-total", data.total);
+      if (status) {
+        status.textContent = data.total === 0 ? text.status_none : format(text.status, data);
+      }
+    }
+
+    function load() {
+      var mine = ++request;
+      var bounds = map.getBounds();
+      container.setAttribute("data-state", "loading");
+      fetch(url(), { headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error(String(response.status));
+          return response.json();
+        })
+        .then(function (data) {
+          if (mine !== request) return; // an answer to an older view
+          draw(data, bounds);
+          container.setAttribute("data-state", "ready");
+        })
+        .catch(function () {
+          if (mine !== request) return;
+          container.setAttribute("data-state", "error");
+          if (status) status.textContent = text.error;
+        });
+    }
+
+    map.on("moveend", load);
+    load();
+  };
+
+  window.habitatProjectMap = function (map) {
+    var container = map.getContainer().closest("[data-lat]");
+    var lat = parseFloat(container.getAttribute("data-lat"));
+    var lng = parseFloat(container.getAttribute("data-lng"));
+    var text = labels();
+    if (container.getAttribute("data-approximate") === "true") {
+      // The public point is the centre of a ~1 km cell: show the area, not a pin.
+      L.circle([lat, lng], { radius: 700, className: "map-area" }).addTo(map);
+      map.setView([lat, lng], 13);
+    } else {
+      L.marker([lat, lng], { icon: projectIcon(text.project || ""), keyboard: false }).addTo(map);
+      map.setView([lat, lng], 14);
+    }
+  };
+})();
