@@ -71,15 +71,11 @@ class ProjectFilter(django_filters.FilterSet):
         method="filter_organisation",
         empty_label=_("All organisations"),
     )
-    priority_neighbourhood = django_filters.BooleanFilter(
+    priority_neighbourhood = django_filters.ChoiceFilter(
         label=_("Priority neighbourhood"),
-        widget=forms.Select(
-            choices=[
-                ("", _("Any neighbourhood")),
-                ("true", _("Only in priority neighbourhoods")),
-                ("false", _("Only outside them")),
-            ]
-        ),
+        choices=[("true", _("Only in priority neighbourhoods")), ("false", _("Only outside them"))],
+        empty_label=_("Any neighbourhood"),
+        method="filter_priority_neighbourhood",
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=Sort.CHOICES, method="filter_nothing", empty_label=None
@@ -98,6 +94,9 @@ class ProjectFilter(django_filters.FilterSet):
 
     def filter_organisation(self, queryset, name, value):
         return queryset.with_organisation(value)
+
+    def filter_priority_neighbourhood(self, queryset, name, value):
+        return queryset.filter(priority_neighbourhood=value == "true")
 
     def filter_nothing(self, queryset, name, value):
         # Sorting is applied after every filter, in filter_queryset().

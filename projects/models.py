@@ -271,7 +271,7 @@ class Project(models.Model):
         self.public_location = geo.public_point(self.location, self.has_exact_location)
         self.map_cell = geo.map_cell(self.public_location)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "location" in update_fields:
+        if update_fields is not None and {"location", "location_precision"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "public_location", "map_cell"}
         super().save(*args, **kwargs)
         Project.objects.filter(pk=self.pk).update_search_vectors()

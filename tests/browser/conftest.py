@@ -1,0 +1,91 @@
+"""Fixtures for the browser tests: Debian's Chromium through pytest-playwright, driving
+pytest-django's live server.
+
+Playwright's sync API runs an event loop in the test's thread, so Django refuses ORM
+calls there unless DJANGO_ALLOW_ASYNC_UNSAFE is set (the Makefile sets it too).
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import io  # noqa: E402
+import re  # noqa: E402
+
+import pytest  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from playwright.sync_api import Page, expect  # noqa: E402
+
+from projects.models import Project  # noqa: E402
+
+from tests.browser.support import TIMEOUT_MS  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+expect.set_options(timeout=TIMEOUT_MS)
+
+# Messages that the blocking of the outside world (tiles and the like) causes, not the site.
+BLOCKED_REQUEST_MESSAGES = re.compile(r"net::ERR_FAILED|Failed to load resource", re.IGNORECASE)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """Relative URLs in page.goto() go to the live server."""
+    return live_server.url
+
+
+@pytest.fixture
+def new_context(new_context, live_server):
+    """Every browser context may talk to the live server only: map tiles and anything else
+    outside are aborted at once, so no test depends on the network."""
+
+    def allow_only_live_server(route):
+        if route.request.url.startswith(live_server.url + "/"):
+            route.continue_()
+        else:
+            route.abort()
+
+    def create(**kwargs):
+        context = new_context(**kwargs)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.route("**/*", allow_only_live_server)
+        return context
+
+    return create
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The 48 real demo projects, committed so that the live server's thread sees them."""
+    call_command("load_demo", stdout=io.StringIO())
+    return Project.objects.public()
+
+
+@pytest.fixture
+def page_errors(page: Page):
+    """Console errors and uncaught exceptions of the page, except the requests we block."""
+    errors = []
+
+    def on_console(message):
+        if message.type == "error" and not BLOCKED_REQUEST_MESSAGES.search(message.text):
+            errors.append(f"console: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+    return errors

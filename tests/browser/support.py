@@ -1,0 +1,61 @@
+"""Helpers shared by the browser tests."""
+
+from urllib.parse import parse_qs, urlsplit
+
+from playwright.sync_api import Page, expect
+
+# How long to wait for a page or the map's data; the live server is local and fast.
+TIMEOUT_MS = 15_000
+
+# django-leaflet announces every map it creates with a "map:init" event on window; keep
+# them, so that a test can ask a map for its zoom level. Init scripts are injected by the
+# browser, not by the page, so the Content-Security-Policy does not apply to them.
+CAPTURE_MAPS_SCRIPT = """
+window.__testMaps = {};
+window.addEventListener("map:init", function (event) {
+  window.__testMaps[event.detail.id] = event.detail.map;
+});
+"""
+
+MAP = ".project-map"
+MARKER = f"{MAP} .leaflet-marker-icon"
+# Clusters that zoom in when clicked; a "stack" (projects on one spot) has the same class
+# but opens a list instead, and its label says "at this place".
+ZOOMABLE_CLUSTER = f"{MAP} .map-cluster[title$='zoom in']"
+PROJECT_MARKER = f"{MAP} .map-project"
+
+
+def wait_for_map(page: Page, selector=MAP):
+    """Wait until Leaflet has drawn the map and its data has arrived; return the container."""
+    container = page.locator(selector)
+    # The map pane has no size of its own: the zoom control is the sign that Leaflet is up.
+    page.locator(f"{selector} .leaflet-control-zoom").wait_for()
+    expect(container).to_have_attribute("data-state", "ready")
+    return container
+
+
+def is_map_data(response):
+    return urlsplit(response.url).path == "/projects/map.json"
+
+
+def zoom_of(response):
+    """The zoom level that the map asked its data for."""
+    return int(parse_qs(urlsplit(response.url).query)["zoom"][0])
+
+
+def map_zoom(page: Page, map_id="projects-map"):
+    return page.evaluate("id => window.__testMaps[id].getZoom()", map_id)
+
+
+def marker_total(page: Page):
+    """The projects the markers stand for, read from the markers' own text: a cluster or
+    stack shows its count, a single project counts one."""
+    counts = page.locator(f"{MAP} .map-cluster > span[aria-hidden='true']").all_inner_texts()
+    singles = page.locator(PROJECT_MARKER).count()
+    return sum(int(count) for count in counts) + singles
+
+
+def result_count(page: Page):
+    """The number in the list's heading ("48 projects match")."""
+    text = page.locator(".result-count").inner_text()
+    return int(text.split()[0])

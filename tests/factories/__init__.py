@@ -1,0 +1,46 @@
+"""Plain factories: the smallest valid objects, with every detail overridable."""
+
+import itertools
+
+from django.contrib.gis.geos import Point
+from django.utils import timezone
+
+from habitat.models import Organisation, User
+from projects.models import LocationPrecision, Project, ProjectActor, Stage, Status
+
+_counter = itertools.count(1)
+
+
+def make_organisation(**fields):
+    n = next(_counter)
+    fields.setdefault("name_en", f"Organisation {n}")
+    fields.setdefault("slug", f"organisation-{n}")
+    return Organisation.objects.create(**fields)
+
+
+def make_project(*, lon=6.143, lat=46.204, organisations=(), **fields):
+    """A published project in Geneva unless told otherwise."""
+    n = next(_counter)
+    fields.setdefault("name_en", f"Housing co-operative {n}")
+    fields.setdefault("summary_en", "A group of families building their homes together.")
+    fields.setdefault("city", "Geneva")
+    fields.setdefault("country", "CH")
+    fields.setdefault("stage", Stage.INHABITED)
+    fields.setdefault("status", Status.PUBLISHED)
+    fields.setdefault("location_precision", LocationPrecision.EXACT)
+    if fields["status"] == Status.PUBLISHED:
+        fields.setdefault("published_at", timezone.now())
+    project = Project(location=Point(lon, lat, srid=4326), **fields)
+    project.full_clean()
+    project.save()
+    for order, organisation in enumerate(organisations):
+        ProjectActor.objects.create(project=project, organisation=organisation, order=order)
+    return project
+
+
+def make_user(**fields):
+    n = next(_counter)
+    fields.setdefault("username", f"user{n}")
+    fields.setdefault("email", f"user{n}@example.org")
+    password = fields.pop("password", "a-long-test-password")
+    return User.objects.create_user(password=password, **fields)
