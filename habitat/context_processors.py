@@ -5,14 +5,13 @@ from django.utils.translation import gettext_lazy as _
 MAP_LABELS = {
     # Translators: {in_view} and {total} are numbers of projects.
     "status": _("{in_view} of the {total} matching projects are in view."),
+    "status_one": _("{in_view} of the 1 matching project is in view."),
     "status_none": _("No project matches these filters."),
-    "loading": _("Loading the map…"),
     "error": _("The map could not load the projects. The list still shows them."),
-    # Translators: {count} is a number of projects.
+    # Translators: {count} is a number of projects, always 2 or more.
     "cluster": _("{count} projects here: zoom in"),
     "stack": _("{count} projects at this place"),
     "project": _("Project: {name}"),
-    "approximate": _("Approximate location"),
 }
 
 

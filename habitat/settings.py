@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
+    "django.contrib.humanize",
     "django_filters",
     "leaflet",
     "django_countries",

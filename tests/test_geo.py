@@ -42,9 +42,7 @@ def test_map_cell_of_nearby_points_shares_the_coarse_cells():
 
 def test_map_cell_at_zoom_zero_splits_the_world_into_sixteen():
     cells = {
-        geo.map_cell(Point(x, y)) >> geo.cluster_shift(0)
-        for x in range(-179, 180, 10)
-        for y in range(-80, 81, 10)
+        geo.map_cell(Point(x, y)) >> geo.cluster_shift(0) for x in range(-179, 180, 10) for y in range(-80, 81, 10)
     }
     assert cells == set(range(16))
 

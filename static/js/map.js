@@ -116,7 +116,8 @@
       container.setAttribute("data-in-view", data.in_view);
       container.setAttribute("data-total", data.total);
       if (status) {
-        status.textContent = data.total === 0 ? text.status_none : format(text.status, data);
+        var template = data.total === 0 ? text.status_none : data.total === 1 ? text.status_one : text.status;
+        status.textContent = format(template, data);
       }
     }
 
@@ -149,13 +150,12 @@
     var container = map.getContainer().closest("[data-lat]");
     var lat = parseFloat(container.getAttribute("data-lat"));
     var lng = parseFloat(container.getAttribute("data-lng"));
-    var text = labels();
     if (container.getAttribute("data-approximate") === "true") {
       // The public point is the centre of a ~1 km cell: show the area, not a pin.
       L.circle([lat, lng], { radius: 700, className: "map-area" }).addTo(map);
       map.setView([lat, lng], 13);
     } else {
-      L.marker([lat, lng], { icon: projectIcon(text.project || ""), keyboard: false }).addTo(map);
+      L.marker([lat, lng], { icon: projectIcon(container.getAttribute("data-name")), keyboard: false }).addTo(map);
       map.setView([lat, lng], 14);
     }
   };

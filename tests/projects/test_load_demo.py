@@ -1,4 +1,5 @@
 import csv
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ def rows(name):
 
 
 def test_load_demo_publishes_every_project_with_its_source_and_organisations():
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=StringIO())
     projects = rows("projects.csv")
     assert Project.objects.public().count() == len(projects) == 48
     for row in projects:
@@ -33,14 +34,14 @@ def test_load_demo_publishes_every_project_with_its_source_and_organisations():
 
 
 def test_load_demo_marks_the_founding_members():
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=StringIO())
     founders = {o.acronym or o.name_en for o in Organisation.objects.founding()}
     assert founders == {"SDI", "ACHR", "CHI", "HIC", "GSN", "BSHF", "urbaMonde"}
     assert Organisation.objects.get(acronym="HPF").is_founding_member is False
 
 
 def test_load_demo_twice_duplicates_nothing():
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=StringIO())
     counts = (Project.objects.count(), Organisation.objects.count(), ProjectActor.objects.count())
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=StringIO())
     assert (Project.objects.count(), Organisation.objects.count(), ProjectActor.objects.count()) == counts

@@ -78,9 +78,13 @@ def test_map_json_applies_the_list_filters(client):
 
 def test_map_json_and_list_agree_on_every_filter(client):
     network = make_organisation(name_en="FUCVAM", slug="fucvam")
-    make_project(country="UY", lon=-56.16, lat=-34.90, organisations=[network], housing_models=["mutual_aid_cooperative"])
+    make_project(
+        country="UY", lon=-56.16, lat=-34.90, organisations=[network], housing_models=["mutual_aid_cooperative"]
+    )
     make_project(country="UY", lon=-56.10, lat=-34.80, housing_models=["cooperative"], priority_neighbourhood=True)
-    make_project(country="AR", lon=-58.38, lat=-34.60, summary_en="A former textile factory rebuilt by its inhabitants.")
+    make_project(
+        country="AR", lon=-58.38, lat=-34.60, summary_en="A former textile factory rebuilt by its inhabitants."
+    )
     for query in [
         {"country": "UY"},
         {"organisation": "fucvam"},

@@ -72,7 +72,9 @@ def test_figures_of_an_empty_directory_are_zero():
 def test_reading_a_text_falls_back_to_the_original_language():
     from django.utils import translation
 
-    project = make_project(name_en="", name_fr="La Borda", original_language="fr", summary_es="Cooperativa en cesión de uso.")
+    project = make_project(
+        name_en="", name_fr="La Borda", original_language="fr", summary_es="Cooperativa en cesión de uso."
+    )
     with translation.override("es"):
         assert project.name == "La Borda"
         assert project.summary == "Cooperativa en cesión de uso."

@@ -73,13 +73,18 @@ def test_list_filters_by_country_stage_model_organisation_and_neighbourhood(clie
     fucvam = make_organisation(name_en="FUCVAM", slug="fucvam")
     make_project(name_en="Zona 3", country="UY", organisations=[fucvam], housing_models=["mutual_aid_cooperative"])
     make_project(name_en="Mukuru", country="KE", stage=Stage.PLANNING, housing_models=["incremental_upgrading"])
-    make_project(name_en="Arlequin", country="FR", priority_neighbourhood=True, housing_models=["participatory_housing"])
+    make_project(
+        name_en="Arlequin", country="FR", priority_neighbourhood=True, housing_models=["participatory_housing"]
+    )
     assert listed_names(client.get("/en/projects/", {"country": "UY"})) == ["Zona 3"]
     assert listed_names(client.get("/en/projects/", {"stage": "planning"})) == ["Mukuru"]
     assert listed_names(client.get("/en/projects/", {"housing_model": "participatory_housing"})) == ["Arlequin"]
     assert listed_names(client.get("/en/projects/", {"organisation": "fucvam"})) == ["Zona 3"]
     assert listed_names(client.get("/en/projects/", {"priority_neighbourhood": "true"})) == ["Arlequin"]
-    assert sorted(listed_names(client.get("/en/projects/", {"priority_neighbourhood": "false"}))) == ["Mukuru", "Zona 3"]
+    assert sorted(listed_names(client.get("/en/projects/", {"priority_neighbourhood": "false"}))) == [
+        "Mukuru",
+        "Zona 3",
+    ]
 
 
 def test_list_country_choices_are_the_countries_with_projects(client):
@@ -231,8 +236,13 @@ def test_project_page_structured_data_is_json_ld_with_the_public_point(client):
 
 
 def test_project_page_marks_untranslated_text_with_its_language(client):
-    project = make_project(name_en="", name_fr="Le Village Vertical", original_language="fr", summary_en="",
-                           summary_fr="Coopérative d'habitants à Villeurbanne.")
+    project = make_project(
+        name_en="",
+        name_fr="Le Village Vertical",
+        original_language="fr",
+        summary_en="",
+        summary_fr="Coopérative d'habitants à Villeurbanne.",
+    )
     response = client.get(project.get_absolute_url())
     assert '<h1 lang="fr">Le Village Vertical</h1>' in response.text
     assert 'lang="fr">Coopérative d&#x27;habitants à Villeurbanne.</p>' in response.text
