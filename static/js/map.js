@@ -79,40 +79,82 @@
       return lng;
     }
 
+    function zoomInto(lat, lng, bounds, offset) {
+      if (bounds[0] === bounds[2] && bounds[1] === bounds[3]) {
+        map.setView([lat, lng], Math.min(map.getZoom() + 3, map.getMaxZoom()));
+      } else {
+        map.fitBounds(
+          [[bounds[1], bounds[0] + offset], [bounds[3], bounds[2] + offset]],
+          { padding: [40, 40], maxZoom: map.getMaxZoom() }
+        );
+      }
+    }
+
+    function makeMarker(p, lat, lng, offset) {
+      var marker;
+      if (p.kind === "project") {
+        marker = L.marker([lat, lng], { icon: projectIcon(format(text.project, p)), title: p.name, riseOnHover: true });
+        marker.bindPopup(
+          '<p class="popup-title">' + projectLink(p) + '</p><p class="popup-meta">' +
+            escapeHtml([p.city, p.country].filter(Boolean).join(", ")) + "</p>"
+        );
+      } else if (p.kind === "stack") {
+        marker = L.marker([lat, lng], { icon: clusterIcon(p.count, format(text.stack, p)), title: format(text.stack, p) });
+        marker.bindPopup(
+          '<p class="popup-title">' + escapeHtml(format(text.stack, p)) + "</p><ul>" +
+            p.projects.map(function (project) { return "<li>" + projectLink(project) + "</li>"; }).join("") +
+            "</ul>"
+        );
+      } else {
+        marker = L.marker([lat, lng], { icon: clusterIcon(p.count, format(text.cluster, p)), title: format(text.cluster, p) });
+        marker.on("click", function () { zoomInto(lat, lng, p.bounds, offset); });
+        // Leaflet makes markers focusable but, without a popup, Enter does nothing.
+        marker.on("keypress", function (event) {
+          if (event.originalEvent.key === "Enter") zoomInto(lat, lng, p.bounds, offset);
+        });
+      }
+      return marker;
+    }
+
+    function filtered() {
+      var params = new URLSearchParams(container.getAttribute("data-filter-query") || "");
+      var found = false;
+      params.forEach(function (value, name) {
+        if (value && name !== "sort" && name !== "page") found = true;
+      });
+      return found;
+    }
+
+    // With filters, the first view frames the projects found rather than the world.
+    function fitToResults(data) {
+      var extent = L.latLngBounds([]);
+      data.features.forEach(function (feature) {
+        var b = feature.properties.bounds;
+        var c = feature.geometry.coordinates;
+        if (b) extent.extend([[b[1], b[0]], [b[3], b[2]]]);
+        else extent.extend([c[1], c[0]]);
+      });
+      if (extent.isValid()) map.fitBounds(extent, { padding: [30, 30], maxZoom: 12 });
+    }
+
+    // Markers are kept across redraws when the new answer has the same feature, so that
+    // an open popup survives the reload its own auto-pan causes.
+    var markers = {};
+
     function draw(data, bounds) {
-      layer.clearLayers();
+      var next = {};
       data.features.forEach(function (feature) {
         var p = feature.properties;
         var lat = feature.geometry.coordinates[1];
         var lng = intoView(feature.geometry.coordinates[0], bounds.getWest(), bounds.getEast());
         var offset = lng - feature.geometry.coordinates[0];
-        var marker;
-        if (p.kind === "project") {
-          marker = L.marker([lat, lng], { icon: projectIcon(format(text.project, p)), title: p.name, riseOnHover: true });
-          marker.bindPopup(
-            '<p class="popup-title">' + projectLink(p) + '</p><p class="popup-meta">' +
-              escapeHtml([p.city, p.country].filter(Boolean).join(", ")) + "</p>"
-          );
-        } else if (p.kind === "stack") {
-          marker = L.marker([lat, lng], { icon: clusterIcon(p.count, format(text.stack, p)), title: format(text.stack, p) });
-          marker.bindPopup(
-            '<p class="popup-title">' + escapeHtml(format(text.stack, p)) + "</p><ul>" +
-              p.projects.map(function (project) { return "<li>" + projectLink(project) + "</li>"; }).join("") +
-              "</ul>"
-          );
-        } else {
-          marker = L.marker([lat, lng], { icon: clusterIcon(p.count, format(text.cluster, p)), title: format(text.cluster, p) });
-          marker.on("click", function () {
-            var b = p.bounds;
-            if (b[0] === b[2] && b[1] === b[3]) {
-              map.setView([lat, lng], Math.min(map.getZoom() + 3, map.getMaxZoom()));
-            } else {
-              map.fitBounds([[b[1], b[0] + offset], [b[3], b[2] + offset]], { padding: [40, 40], maxZoom: map.getMaxZoom() });
-            }
-          });
-        }
-        marker.addTo(layer);
+        var key = [p.kind, lat, lng, p.count || "", p.url || ""].join("|");
+        next[key] = markers[key] || makeMarker(p, lat, lng, offset).addTo(layer);
       });
+      Object.keys(markers).forEach(function (key) {
+        if (!next[key]) layer.removeLayer(markers[key]);
+      });
+      markers = next;
       container.setAttribute("data-in-view", data.in_view);
       container.setAttribute("data-total", data.total);
       if (status) {
@@ -133,6 +175,7 @@
         .then(function (data) {
           if (mine !== request) return; // an answer to an older view
           draw(data, bounds);
+          if (mine === 1 && filtered() && data.features.length) fitToResults(data);
           container.setAttribute("data-state", "ready");
         })
         .catch(function () {

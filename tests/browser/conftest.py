@@ -5,20 +5,19 @@ Playwright's sync API runs an event loop in the test's thread, so Django refuses
 calls there unless DJANGO_ALLOW_ASYNC_UNSAFE is set (the Makefile sets it too).
 """
 
+import io
 import os
+import re
 
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from projects.models import Project
+from tests.browser.support import CAPTURE_MAPS_SCRIPT, TIMEOUT_MS
+
+# Django reads it at each ORM call, so setting it here is in time.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-import io  # noqa: E402
-import re  # noqa: E402
-
-import pytest  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from playwright.sync_api import Page, expect  # noqa: E402
-
-from projects.models import Project  # noqa: E402
-
-from tests.browser.support import TIMEOUT_MS  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 expect.set_options(timeout=TIMEOUT_MS)
@@ -65,6 +64,7 @@ def new_context(new_context, live_server):
         context = new_context(**kwargs)
         context.set_default_timeout(TIMEOUT_MS)
         context.route("**/*", allow_only_live_server)
+        context.add_init_script(CAPTURE_MAPS_SCRIPT)
         return context
 
     return create
@@ -78,13 +78,19 @@ def demo(transactional_db):
 
 
 @pytest.fixture
-def page_errors(page: Page):
-    """Console errors and uncaught exceptions of the page, except the requests we block."""
+def page_errors(page: Page, live_server):
+    """Console errors (Content-Security-Policy violations among them) and uncaught
+    exceptions of the page. Only the failures of the requests that we block are left out:
+    a resource of the site itself that fails to load is still an error."""
     errors = []
 
+    def blocked_by_us(message):
+        url = message.location.get("url", "")
+        return BLOCKED_REQUEST_MESSAGES.search(message.text) and not url.startswith(live_server.url + "/")
+
     def on_console(message):
-        if message.type == "error" and not BLOCKED_REQUEST_MESSAGES.search(message.text):
-            errors.append(f"console: {message.text}")
+        if message.type == "error" and not blocked_by_us(message):
+            errors.append(f"console: {message.text} ({message.location.get('url')})")
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))

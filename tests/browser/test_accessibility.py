@@ -1,0 +1,58 @@
+"""axe-core on the public pages: no serious or critical violation."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page
+
+from habitat.models import Organisation
+from tests.browser.support import wait_for_map
+
+pytestmark = pytest.mark.browser
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def describe(violations):
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"    {node['target']}: {node['failureSummary']}".replace("\n", " / "))
+    return "\n".join(lines)
+
+
+def assert_no_serious_violations(page: Page):
+    results = Axe().run(page)
+    violations = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    assert not violations, f"axe on {page.url}:\n{describe(violations)}"
+
+
+@pytest.mark.parametrize("path", ["/en/", "/en/projects/"])
+def test_map_page_has_no_serious_accessibility_violations(page: Page, demo, path):
+    page.goto(path)
+    wait_for_map(page)
+    assert_no_serious_violations(page)
+
+
+def test_project_page_has_no_serious_accessibility_violations(page: Page, demo):
+    page.goto(demo.get(slug="kalkbreite").get_absolute_url())
+    page.locator(".detail-map .leaflet-control-zoom").wait_for()
+    assert_no_serious_violations(page)
+
+
+def test_organisation_list_has_no_serious_accessibility_violations(page: Page, demo):
+    page.goto("/en/organisations/")
+    assert_no_serious_violations(page)
+
+
+def test_organisation_page_has_no_serious_accessibility_violations(page: Page, demo):
+    organisation = Organisation.objects.get(slug="fucvam")
+    assert organisation.projects.exists()
+    page.goto(organisation.get_absolute_url())
+    assert_no_serious_violations(page)
+
+
+def test_not_found_page_has_no_serious_accessibility_violations(page: Page, demo):
+    response = page.goto("/en/projects/no-such-project/")
+    assert response.status == 404
+    assert_no_serious_violations(page)

@@ -1,0 +1,199 @@
+"""The clustered directory map on the project list, with the 48 demo projects."""
+
+import re
+
+import pytest
+from django_countries import countries
+from playwright.sync_api import Page, expect
+
+from projects.models import Project
+from tests.browser.support import (
+    MARKER,
+    PROJECT_MARKER,
+    ZOOMABLE_CLUSTER,
+    is_map_data,
+    map_zoom,
+    marker_total,
+    result_count,
+    wait_for_map,
+    zoom_of,
+)
+
+pytestmark = pytest.mark.browser
+
+DEMO_PROJECTS = 48
+
+
+def test_project_list_map_shows_every_demo_project_at_world_view(page: Page, demo):
+    assert demo.count() == DEMO_PROJECTS
+
+    page.goto("/en/projects/")
+    container = wait_for_map(page)
+
+    expect(container).to_have_attribute("data-total", str(DEMO_PROJECTS))
+    expect(container).to_have_attribute("data-in-view", str(DEMO_PROJECTS))
+    expect(page.locator("#map-status")).to_have_text(
+        f"{DEMO_PROJECTS} of the {DEMO_PROJECTS} matching projects are in view."
+    )
+    assert page.locator(MARKER).count() > 1
+    assert marker_total(page) == DEMO_PROJECTS
+    assert result_count(page) == DEMO_PROJECTS
+    expect(page.locator(".result-count")).to_have_text(f"{DEMO_PROJECTS} projects match")
+
+
+@pytest.mark.parametrize("country", ["FR", "TH", "PH"])
+def test_country_filter_agrees_between_list_and_map(page: Page, demo, country):
+    expected = demo.filter(country=country).count()
+    assert 0 < expected < DEMO_PROJECTS
+
+    page.goto("/en/projects/")
+    wait_for_map(page)
+    page.get_by_label("Country").select_option(label=countries.name(country))
+    with page.expect_response(is_map_data):
+        page.get_by_role("button", name="Show projects").click()
+    container = wait_for_map(page)
+
+    assert f"country={country}" in page.url
+    assert result_count(page) == expected
+    expect(page.locator(".project-card")).to_have_count(expected)
+    expect(container).to_have_attribute("data-total", str(expected))
+    expect(container).to_have_attribute("data-in-view", str(expected))
+    assert marker_total(page) == expected
+    # The list shows the projects of that country, and only those.
+    names = {project.name for project in demo.filter(country=country)}
+    assert set(page.locator(".project-card h3").all_inner_texts()) == names
+
+
+def click_and_wait_for_new_view(page: Page, marker):
+    """Click a cluster and return the zoom level of the data the map then loads."""
+    with page.expect_response(is_map_data) as response:
+        marker.click()
+    wait_for_map(page)
+    return zoom_of(response.value)
+
+
+def nearest_to_map_centre(page: Page, markers):
+    box = page.locator(".project-map").bounding_box()
+    centre_x, centre_y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+    def distance(marker):
+        b = marker.bounding_box()
+        return (b["x"] + b["width"] / 2 - centre_x) ** 2 + (b["y"] + b["height"] / 2 - centre_y) ** 2
+
+    return min(markers, key=distance)
+
+
+def test_cluster_click_zooms_the_map_in(page: Page, demo):
+    page.goto("/en/projects/")
+    container = wait_for_map(page)
+    zoom_before = map_zoom(page)
+    # The biggest cluster comes first.
+    cluster = page.locator(ZOOMABLE_CLUSTER).first
+    count = int(cluster.locator("span[aria-hidden='true']").inner_text())
+
+    requested_zoom = click_and_wait_for_new_view(page, cluster)
+
+    assert requested_zoom > zoom_before
+    assert map_zoom(page) == requested_zoom
+    # Every project of the cluster is still in view, now split into smaller markers.
+    assert int(container.get_attribute("data-in-view")) >= count
+    expect(container).to_have_attribute("data-total", str(DEMO_PROJECTS))
+
+
+def test_project_marker_popup_links_to_the_project_page(page: Page, demo):
+    page.goto("/en/projects/")
+    wait_for_map(page)
+    # Zoom into the biggest cluster (Europe), and on, until single projects show up there.
+    zoom = map_zoom(page)
+    for _ in range(5):
+        new_zoom = click_and_wait_for_new_view(page, page.locator(ZOOMABLE_CLUSTER).first)
+        assert new_zoom > zoom
+        zoom = new_zoom
+        if page.locator(PROJECT_MARKER).count():
+            break
+    assert page.locator(PROJECT_MARKER).count(), "no single project appeared after zooming in 5 times"
+    # The single project nearest the middle of the map, whose popup fits without panning.
+    marker = nearest_to_map_centre(page, page.locator(PROJECT_MARKER).all())
+    name = marker.get_attribute("title")
+    project = Project.objects.public().get(name_en=name)
+
+    marker.click()
+    popup = page.locator(".leaflet-popup")
+    expect(popup).to_be_visible()
+    link = popup.get_by_role("link", name=name)
+    expect(link).to_have_attribute("href", project.get_absolute_url())
+    link.click()
+
+    expect(page).to_have_url(re.compile(rf"/en/projects/{project.slug}/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)
+
+
+def test_project_popup_stays_open_when_it_pans_the_map(page: Page, demo):
+    """A popup near the edge of the map makes Leaflet pan the map to show it; the map must
+    not then redraw its markers and close the popup that the visitor just opened."""
+    page.goto("/en/projects/")
+    wait_for_map(page)
+    # Count the popups that Leaflet closes. (A closed popup fades out for 200 ms before it
+    # leaves the page, so looking for .leaflet-popup alone would race with the fade.)
+    page.evaluate(
+        """() => {
+          window.__popupsClosed = 0;
+          window.__testMaps["projects-map"].on("popupclose", () => window.__popupsClosed++);
+        }"""
+    )
+    # At the world view this project sits near the west edge of the map: its popup does
+    # not fit, so Leaflet pans the map to the west, and the map loads that view.
+    marker = page.locator(PROJECT_MARKER).and_(page.get_by_title("Mutual Housing at Spring Lake", exact=True))
+    with page.expect_response(is_map_data):
+        marker.click()
+    wait_for_map(page)
+
+    assert page.evaluate("() => window.__popupsClosed") == 0, "the popup was closed by the map's redraw"
+    popup = page.locator(".leaflet-popup")
+    expect(popup).to_have_count(1)
+    expect(popup.get_by_role("link", name="Mutual Housing at Spring Lake")).to_be_visible()
+
+
+def tab_to(page: Page, selector, presses=60):
+    """Press Tab until the focused element matches ``selector``; return its title."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return page.evaluate("() => document.activeElement.getAttribute('title')")
+    raise AssertionError(f"Tab never reached {selector!r} after {presses} presses")
+
+
+def test_cluster_marker_reached_with_tab_zooms_in_with_enter(page: Page, demo):
+    page.goto("/en/projects/")
+    wait_for_map(page)
+    zoom_before = map_zoom(page)
+
+    title = tab_to(page, ".map-cluster")
+    assert title.endswith("zoom in")
+    # Short wait: a keyboard user gets the answer at once or not at all.
+    with page.expect_response(is_map_data, timeout=5_000) as response:
+        page.keyboard.press("Enter")
+    wait_for_map(page)
+
+    assert zoom_of(response.value) > zoom_before
+    assert map_zoom(page) > zoom_before
+
+
+def test_project_marker_reached_with_tab_opens_its_popup_with_enter(page: Page, demo):
+    # Filtered to one country with a single project near the middle of the world view, so
+    # that the popup fits without panning the map.
+    project = demo.get(country="KE", stage="planning")
+    page.goto("/en/projects/?country=KE&stage=planning")
+    wait_for_map(page)
+    expect(page.locator(MARKER)).to_have_count(1)
+
+    assert tab_to(page, ".map-project") == project.name
+    page.keyboard.press("Enter")
+
+    link = page.locator(".leaflet-popup").get_by_role("link", name=project.name)
+    expect(link).to_be_visible()
+    # The popup comes after the markers in the page, so Tab goes on into it.
+    tab_to(page, ".leaflet-popup-content a", presses=5)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/en/projects/{project.slug}/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(project.name)
