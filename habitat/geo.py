@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.gis.geos import Point, Polygon
-from django.db.models import Avg, Count, F, FloatField, Func, Max, Min
+from django.contrib.gis.db.models import Extent
+from django.db.models import Avg, Count, F, FloatField, Func, Min
 from django.utils.translation import gettext as _
 
 # 2**24 cells per axis: about 2.4 m at the equator, finer than any point we publish.
@@ -101,6 +102,11 @@ class BoundingBox:
             raise BadMapRequest(_("Latitudes in the bounding box must be between -90 and 90."))
         if abs(west) > 1e6 or abs(east) > 1e6:
             raise BadMapRequest(_("Longitudes in the bounding box are out of range."))
+        # A Web-Mercator map ends at ±85.05°: a view that reaches its edge covers the pole.
+        if north >= MERCATOR_MAX_LATITUDE:
+            north = 90.0
+        if south <= -MERCATOR_MAX_LATITUDE:
+            south = -90.0
         if east < west:
             # A view that crosses the antimeridian may be sent as west > east.
             east += 360
@@ -112,6 +118,11 @@ class BoundingBox:
         if east <= 180:
             return cls(((west, south, east, north),))
         return cls(((west, south, 180.0, north), (-180.0, south, east - 360, north)))
+
+    @property
+    def is_whole_world(self):
+        (west, south, east, north), *rest = self.boxes
+        return not rest and (west, south, east, north) == (-180, -90, 180, 90)
 
     def polygons(self):
         return [Polygon.from_bbox(box) for box in self.boxes]
@@ -130,8 +141,8 @@ def parse_zoom(text):
 def clusters(queryset, *, zoom):
     """Group ``queryset`` into the map cells of ``zoom``, in PostGIS.
 
-    Returns dicts with the cell's key, its count, the mean public position, the corners of
-    its points (equal corners mean a "stack" that no zoom can split) and the smallest id.
+    Returns dicts with the cell's key, its count, the mean public position, the extent of
+    its points (a zero-size extent is a "stack" that no zoom can split) and the smallest id.
     """
     x = Func("public_location", function="ST_X", output_field=FloatField())
     y = Func("public_location", function="ST_Y", output_field=FloatField())
@@ -139,15 +150,6 @@ def clusters(queryset, *, zoom):
         queryset.order_by()
         .annotate(cell=F("map_cell").bitrightshift(cluster_shift(zoom)))
         .values("cell")
-        .annotate(
-            count=Count("pk"),
-            x=Avg(x),
-            y=Avg(y),
-            min_x=Min(x),
-            max_x=Max(x),
-            min_y=Min(y),
-            max_y=Max(y),
-            first_id=Min("pk"),
-        )
+        .annotate(count=Count("pk"), x=Avg(x), y=Avg(y), extent=Extent("public_location"), first_id=Min("pk"))
         .order_by("-count", "cell")
     )

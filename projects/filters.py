@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import F, Value
+from django.db.models import Exists, F, OuterRef, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +17,9 @@ def countries_with_projects():
 
 
 def organisations_with_projects(request=None):
-    return Organisation.objects.filter(projects__status="published").distinct().order_by("slug")
+    return Organisation.objects.filter(
+        Exists(Project.objects.public().filter(actors__organisation=OuterRef("pk")))
+    ).order_by("slug")
 
 
 class Sort:

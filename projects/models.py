@@ -8,7 +8,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import slugify
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
-from habitat import geo
+from habitat import geo, images
 from habitat.models import Language, Organisation
 from habitat.translation import LANGUAGE_CODES, translated
 
@@ -121,13 +121,19 @@ class ProjectQuerySet(models.QuerySet):
 
     def search(self, text):
         query = search_query(text)
-        return self.filter(search_vector=query).annotate(rank=SearchRank("search_vector", query))
+        # F(): SearchRank given a bare field name would rebuild the vector from its text for
+        # every row (slow, and the name/summary/description weights would be lost).
+        return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
 
     def in_bbox(self, bbox):
         """Projects whose *public* point lies in a ``geo.BoundingBox``."""
+        if bbox.is_whole_world:
+            return self
+        # For points, the bounding-box operator (&&) is exact, uses the GiST index and
+        # spares a geometry function call per row.
         condition = Q()
         for polygon in bbox.polygons():
-            condition |= Q(public_location__coveredby=polygon)
+            condition |= Q(public_location__bboverlaps=polygon)
         return self.filter(condition)
 
     def with_organisation(self, organisation):
@@ -230,6 +236,7 @@ class Project(models.Model):
         verbose_name_plural = _("projects")
         ordering = ["-published_at", "-pk"]
         indexes = [
+            # Every cluster cell is a range of map_cell: per-level aggregates will scan it.
             models.Index(fields=["status", "map_cell"], name="project_status_cell"),
             models.Index(fields=["status", "country"], name="project_status_country"),
             models.Index(fields=["status", "stage"], name="project_status_stage"),
@@ -356,6 +363,21 @@ class ProjectPhoto(models.Model):
 
     def __str__(self):
         return self.caption or self.alt_text
+
+    def clean(self):
+        super().clean()
+        if self.image and not self.image._committed:
+            try:
+                self._reencoded = images.reencode(self.image.file)
+            except ValidationError as error:
+                raise ValidationError({"image": error.messages}) from None
+
+    def save(self, *args, **kwargs):
+        # Every new upload is re-encoded, whether it came through a form or not.
+        if self.image and not self.image._committed:
+            reencoded = getattr(self, "_reencoded", None) or images.reencode(self.image.file)
+            self.image.save(reencoded.name, reencoded, save=False)
+        super().save(*args, **kwargs)
 
 
 def validate_pdf(file):

@@ -114,7 +114,8 @@ def map_json(request):
     at_max_zoom = zoom >= geo.MAX_ZOOM
 
     def listed(cell):
-        stacked = cell["min_x"] == cell["max_x"] and cell["min_y"] == cell["max_y"]
+        min_x, min_y, max_x, max_y = cell["extent"]
+        stacked = min_x == max_x and min_y == max_y
         return cell["count"] == 1 or ((stacked or at_max_zoom) and cell["count"] <= STACK_LIST_LIMIT)
 
     listed_cells = [cell["cell"] for cell in cells if listed(cell)]
@@ -156,7 +157,7 @@ def map_json(request):
             properties = {
                 "kind": "cluster",
                 "count": cell["count"],
-                "bounds": [cell["min_x"], cell["min_y"], cell["max_x"], cell["max_y"]],
+                "bounds": [round(value, 6) for value in cell["extent"]],
             }
         features.append(
             {"type": "Feature", "geometry": {"type": "Point", "coordinates": geometry}, "properties": properties}
