@@ -19,8 +19,8 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.gis.geos import Point, Polygon
 from django.contrib.gis.db.models import Extent
+from django.contrib.gis.geos import Point, Polygon
 from django.db.models import Avg, Count, F, FloatField, Func, Min
 from django.utils.translation import gettext as _
 
