@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 from translated_fields import TranslatedFieldAdmin
 
 from habitat.models import Organisation, User
 
-admin.site.site_header = "Social Production of Habitat"
-admin.site.site_title = "SPH admin"
+admin.site.site_header = _("Social Production of Habitat")
+admin.site.site_title = _("SPH platform")
 
 admin.site.register(User, UserAdmin)
 
@@ -18,7 +19,7 @@ class OrganisationAdmin(TranslatedFieldAdmin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name_en"]}
     fieldsets = [
         (None, {"fields": [*Organisation.name.fields, "acronym", "slug", "kind", "original_language"]}),
-        ("Description", {"fields": [*Organisation.description.fields, "logo", "website", "source_url"]}),
-        ("Where", {"fields": ["city", "country"]}),
-        ("Membership", {"fields": ["founded_year", "is_member", "member_since", "is_founding_member"]}),
+        (_("Description"), {"fields": [*Organisation.description.fields, "logo", "website", "source_url"]}),
+        (_("Where"), {"fields": ["city", "country"]}),
+        (_("Membership"), {"fields": ["founded_year", "is_member", "member_since", "is_founding_member"]}),
     ]

@@ -90,6 +90,8 @@ fi
 lock_sum=$(sha256sum requirements.lock | cut -d' ' -f1)
 if [ "$(cat .venv/.lock-sha256 2>/dev/null)" != "$lock_sum" ]; then
   say "Installing Python packages from requirements.lock"
-  .venv/bin/pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
+  # The filter drops this machine's pip notes about local mirrors that do not exist.
+  .venv/bin/pip install -q --disable-pip-version-check --require-hashes -r requirements.lock \
+    2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
   echo "$lock_sum" > .venv/.lock-sha256
 fi
