@@ -1,4 +1,3 @@
-from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -7,13 +6,11 @@ from django_filters.views import FilterView
 
 from habitat import geo
 from habitat.models import Organisation
+from projects import maps
 from projects.filters import ProjectFilter
 from projects.models import Project
 
 LATEST_PROJECTS_ON_HOME = 6
-# A stack (projects on one spot, which no zoom can split) lists its projects in the popup
-# up to this many; a bigger one links to the list instead.
-STACK_LIST_LIMIT = 20
 
 
 def home(request):
@@ -109,64 +106,12 @@ def map_json(request):
         return _bad_request(_("Some filters are not valid."), errors)
 
     matching = filterset.qs.order_by()
-    in_view = matching.in_bbox(bbox)
-    cells = geo.clusters(in_view, zoom=zoom)
-    at_max_zoom = zoom >= geo.MAX_ZOOM
-
-    def listed(cell):
-        min_x, min_y, max_x, max_y = cell["extent"]
-        stacked = min_x == max_x and min_y == max_y
-        return cell["count"] == 1 or ((stacked or at_max_zoom) and cell["count"] <= STACK_LIST_LIMIT)
-
-    listed_cells = [cell["cell"] for cell in cells if listed(cell)]
-    projects_by_cell = {}
-    if listed_cells:
-        rows = (
-            in_view.annotate(cell=F("map_cell").bitrightshift(geo.cluster_shift(zoom)))
-            .filter(cell__in=listed_cells)
-            .order_by("pk")
-        )
-        for project in rows:
-            projects_by_cell.setdefault(project.cell, []).append(
-                {
-                    "name": project.name,
-                    "url": project.get_absolute_url(),
-                    "city": project.city,
-                    "country": project.country.name,
-                    "x": project.public_location.x,
-                    "y": project.public_location.y,
-                }
-            )
-
-    features = []
-    for cell in cells:
-        members = projects_by_cell.get(cell["cell"])
-        if members and len(members) == 1:
-            project = members[0]
-            geometry = [round(project["x"], 6), round(project["y"], 6)]
-            properties = {"kind": "project", **{k: project[k] for k in ("name", "url", "city", "country")}}
-        elif members:
-            geometry = [round(cell["x"], 6), round(cell["y"], 6)]
-            properties = {
-                "kind": "stack",
-                "count": cell["count"],
-                "projects": [{"name": p["name"], "url": p["url"]} for p in members],
-            }
-        else:
-            geometry = [round(cell["x"], 6), round(cell["y"], 6)]
-            properties = {
-                "kind": "cluster",
-                "count": cell["count"],
-                "bounds": [round(value, 6) for value in cell["extent"]],
-            }
-        features.append(
-            {"type": "Feature", "geometry": {"type": "Point", "coordinates": geometry}, "properties": properties}
-        )
+    found = maps.features(matching.in_bbox(bbox), zoom=zoom)
     return JsonResponse(
         {
             "type": "FeatureCollection",
-            "features": features,
-            "in_view": sum(cell["count"] for cell in cells),
+            "features": found,
+            "in_view": sum(f["properties"].get("count", 1) for f in found),
             "total": matching.count(),
             "zoom": zoom,
         }
