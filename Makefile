@@ -30,6 +30,7 @@ setup-test:
 
 prepare:
 	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) createcachetable
 	$(MANAGE) compilemessages --ignore=.venv -v 0
 
 lint:

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django_filters",
     "leaflet",
     "django_countries",
+    "reversion",
+    "django_tasks_db",
     "habitat",
     "projects",
 ]
@@ -174,6 +176,39 @@ SILENCED_SYSTEM_CHECKS = [
     # which concern reading untrusted raster/vector files. We only build points from numbers.
     "gis.W001",
 ]
+
+# --- E-mail, tasks, cache ----------------------------------------------------------------
+# The public address of the site, for links in e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SPH platform <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Django 6.1 mailers. In development, messages are printed by the worker that sends them.
+MAILERS = {
+    "default": {
+        "BACKEND": env.str(
+            "EMAIL_BACKEND_CLASS",
+            default="django.core.mail.backends.console.EmailBackend"
+            if DEBUG
+            else "django.core.mail.backends.smtp.EmailBackend",
+        ),
+        "OPTIONS": {
+            "host": env.str("SMTP_HOST", default="127.0.0.1"),
+            "port": env.int("SMTP_PORT", default=25),
+            "username": env.str("SMTP_USER", default=""),
+            "password": env.str("SMTP_PASSWORD", default=""),
+            "use_tls": env.bool("SMTP_TLS", default=False),
+            "timeout": 20,
+        }
+        if not DEBUG
+        else {},
+    }
+}
+# E-mails are sent by a worker (`manage.py db_worker`) from a queue kept in PostgreSQL.
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# Rate limits live in PostgreSQL, so they hold when Redis is down.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "habitat_cache"},
+}
 
 # --- Logging: nothing personal (e-mails, exact hidden points) is ever logged. -------------
 LOGGING = {

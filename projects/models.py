@@ -1,16 +1,20 @@
 import secrets
 from pathlib import PurePath
 
+import reversion
 from django import forms
+from django.conf import settings
 from django.contrib.gis.db import models
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -19,6 +23,7 @@ from django_countries.fields import CountryField
 from habitat import geo, images
 from habitat.models import Language, Organisation
 from habitat.translation import LANGUAGE_CODES, translated
+from projects import notifications
 
 YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
 
@@ -117,7 +122,7 @@ class ProjectQuerySet(models.QuerySet):
 
         Every public page, the map, feeds, exports and statistics start from here.
         """
-        return self.filter(status=Status.PUBLISHED)
+        return self.filter(status=Status.PUBLISHED, revision_of__isnull=True, merged_into__isnull=True)
 
     def search(self, text):
         query = search_query(text)
@@ -152,6 +157,14 @@ class ProjectQuerySet(models.QuerySet):
 
     def update_search_vectors(self):
         return self.update(search_vector=search_vector())
+
+
+class InvalidTransition(ValidationError):
+    """A moderation step that the project's state does not allow."""
+
+
+def can_moderate(user):
+    return user.is_authenticated and user.has_perm("projects.moderate_project")
 
 
 def unique_slug(model, text, *, exclude_pk=None):
@@ -223,6 +236,27 @@ class Project(models.Model):
     map_cell = models.BigIntegerField(editable=False)
 
     organisations = models.ManyToManyField(Organisation, through="ProjectActor", related_name="projects", blank=True)
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="edited_projects", blank=True, verbose_name=_("editors")
+    )
+    # The working copy of a published project while an editor's change waits for review:
+    # the public keeps seeing the original until a moderator publishes the change.
+    revision_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="pending_revision", editable=False
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_projects",
+        verbose_name=_("merged into"),
+        help_text=_("A duplicate merged into another project; its address redirects there."),
+    )
+    # Bumped by every save through the group's forms, so that two editors saving the same
+    # section at once cannot overwrite each other unknowingly.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
     status = models.CharField(_("moderation status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -235,6 +269,7 @@ class Project(models.Model):
         verbose_name = _("project")
         verbose_name_plural = _("projects")
         ordering = ["-published_at", "-pk"]
+        permissions = [("moderate_project", _("Can moderate projects"))]
         indexes = [
             # Every cluster cell is a range of map_cell: per-level aggregates will scan it.
             models.Index(fields=["status", "map_cell"], name="project_status_cell"),
@@ -295,6 +330,200 @@ class Project(models.Model):
     def get_housing_models_display(self):
         labels = dict(HousingModel.choices)
         return [labels.get(value, value) for value in self.housing_models]
+
+    # --- Who may do what. The one place that decides it; views and admin ask here. -------
+
+    def is_editor(self, user):
+        if not user.is_authenticated:
+            return False
+        original = self.revision_of or self
+        return original.editors.filter(pk=user.pk).exists()
+
+    def can_edit(self, user):
+        return self.is_editor(user) or can_moderate(user)
+
+    # --- Moderation. Nobody assigns ``status``: these methods do, after checking who asks
+    # and from which state, and each one records an event and notifies the people concerned.
+
+    def _require(self, allowed, states, action):
+        if not allowed:
+            raise PermissionDenied
+        if self.status not in states:
+            raise InvalidTransition(
+                _("A project that is %(state)s cannot be %(action)s.")
+                % {"state": self.get_status_display(), "action": action}
+            )
+
+    @transaction.atomic
+    def submit(self, *, by):
+        """The group asks for review: its first listing, or a change to a published project."""
+        self._require(self.can_edit(by), {Status.DRAFT, Status.CHANGES_REQUESTED}, _("submitted"))
+        self.status = Status.SUBMITTED
+        self.submitted_at = timezone.now()
+        self.save(update_fields=["status", "submitted_at", "updated_at"])
+        event = self.record(ModerationEvent.Action.SUBMITTED, by=by)
+        notifications.submitted(self, event)
+        return event
+
+    submit.alters_data = True
+
+    @transaction.atomic
+    def publish(self, *, by, message=""):
+        """Approve a submission. For a pending change, the change replaces the public version."""
+        self._require(can_moderate(by), {Status.SUBMITTED}, _("published"))
+        if self.revision_of_id:
+            original = self.revision_of
+            original.apply_revision(self)
+            event = original.record(ModerationEvent.Action.CHANGE_PUBLISHED, by=by, message=message)
+            notifications.decided(original, event)
+            return event
+        self.status = Status.PUBLISHED
+        self.published_at = self.published_at or timezone.now()
+        self.save(update_fields=["status", "published_at", "updated_at"])
+        event = self.record(ModerationEvent.Action.PUBLISHED, by=by, message=message)
+        notifications.decided(self, event)
+        return event
+
+    publish.alters_data = True
+
+    @transaction.atomic
+    def request_changes(self, *, by, message):
+        """Send a submission back to the group with what to change; nothing is lost."""
+        self._require(can_moderate(by), {Status.SUBMITTED}, _("sent back"))
+        if not message.strip():
+            raise InvalidTransition(_("Say what the group should change."))
+        self.status = Status.CHANGES_REQUESTED
+        self.save(update_fields=["status", "updated_at"])
+        event = self.record(ModerationEvent.Action.CHANGES_REQUESTED, by=by, message=message)
+        notifications.decided(self.revision_of or self, event)
+        return event
+
+    request_changes.alters_data = True
+
+    @transaction.atomic
+    def reject(self, *, by, reason):
+        """Refuse a submission, with the reason. The texts stay, visible to the group."""
+        self._require(can_moderate(by), {Status.SUBMITTED}, _("rejected"))
+        if not reason.strip():
+            raise InvalidTransition(_("Give the reason for the rejection."))
+        self.status = Status.REJECTED
+        self.save(update_fields=["status", "updated_at"])
+        event = self.record(ModerationEvent.Action.REJECTED, by=by, message=reason)
+        notifications.decided(self.revision_of or self, event)
+        return event
+
+    reject.alters_data = True
+
+    @transaction.atomic
+    def archive(self, *, by, message=""):
+        self._require(can_moderate(by) and not self.revision_of_id, {Status.PUBLISHED}, _("archived"))
+        self.status = Status.ARCHIVED
+        self.save(update_fields=["status", "updated_at"])
+        event = self.record(ModerationEvent.Action.ARCHIVED, by=by, message=message)
+        notifications.decided(self, event)
+        return event
+
+    archive.alters_data = True
+
+    @transaction.atomic
+    def restore(self, *, by, message=""):
+        self._require(can_moderate(by) and not self.revision_of_id, {Status.ARCHIVED}, _("restored"))
+        self.status = Status.PUBLISHED
+        self.save(update_fields=["status", "updated_at"])
+        event = self.record(ModerationEvent.Action.RESTORED, by=by, message=message)
+        notifications.decided(self, event)
+        return event
+
+    restore.alters_data = True
+
+    def record(self, action, *, by, message=""):
+        actor = by if by is not None and by.is_authenticated else None
+        return ModerationEvent.objects.create(project=self, actor=actor, action=action, message=message)
+
+    # --- Changes to a published project ----------------------------------------------
+
+    def editable_version(self, *, by):
+        """What an editor's forms change: the project itself, or for a published project a
+        working copy that the public does not see until a moderator publishes it."""
+        if not self.can_edit(by):
+            raise PermissionDenied
+        if self.status != Status.PUBLISHED or self.revision_of_id:
+            return self
+        try:
+            return self.pending_revision
+        except Project.DoesNotExist:
+            return self.start_revision(by=by)
+
+    @transaction.atomic
+    def start_revision(self, *, by):
+        revision = Project.objects.get(pk=self.pk)
+        revision.pk = revision.id = None
+        revision._state.adding = True
+        revision.slug = f"{self.slug[:70]}-change-{secrets.token_hex(4)}"
+        revision.status = Status.DRAFT
+        revision.revision_of = self
+        revision.submitted_at = None
+        revision.version = 1
+        revision.save()
+        for related in ("photos", "documents", "actors"):
+            for item in getattr(self, related).all():
+                item.pk = item.id = None
+                item._state.adding = True
+                item.project = revision
+                item.save()  # a photo's file is already stored: it is shared, not re-encoded
+        self.record(ModerationEvent.Action.CHANGE_STARTED, by=by)
+        return revision
+
+    def apply_revision(self, revision):
+        """Make ``revision`` (a working copy of this project) the public version."""
+        kept = {"id", "slug", "status", "published_at", "created_at", "revision_of", "merged_into", "submitted_at"}
+        for field in Project._meta.concrete_fields:
+            if field.name not in kept:
+                setattr(self, field.attname, getattr(revision, field.attname))
+        self.version += 1
+        self.save()
+        for related in ("photos", "documents", "actors"):
+            # The rows go; their files stay, now used by the revision's copies of the rows.
+            getattr(self, related).all().delete()
+            getattr(revision, related).update(project=self)
+        revision.delete()
+
+    def differences(self, other):
+        """Field by field, what ``other`` (a working copy) changes: (label, before, after)."""
+        skip = {
+            "id",
+            "slug",
+            "status",
+            "published_at",
+            "created_at",
+            "updated_at",
+            "revision_of",
+            "merged_into",
+            "submitted_at",
+            "version",
+            "search_vector",
+            "public_location",
+            "map_cell",
+        }
+        rows = []
+        for field in Project._meta.concrete_fields:
+            if field.name in skip:
+                continue
+            before, after = getattr(self, field.attname), getattr(other, field.attname)
+            if field.name == "location":
+                before, after = (before and before.coords), (after and after.coords)
+            if before != after:
+                rows.append((field.verbose_name, before, after))
+        for related, describe in (
+            ("actors", lambda a: f"{a.organisation} ({a.get_role_display() or '-'})"),
+            ("photos", lambda p: p.alt_text),
+            ("documents", lambda d: d.title),
+        ):
+            before = [describe(item) for item in getattr(self, related).all()]
+            after = [describe(item) for item in getattr(other, related).all()]
+            if before != after:
+                rows.append((getattr(self, related).model._meta.verbose_name_plural, before, after))
+        return rows
 
 
 class ProjectActor(models.Model):
@@ -403,3 +632,93 @@ class ProjectDocument(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class ModerationEvent(models.Model):
+    """One step in a project's life: who did what, when, and what they said."""
+
+    class Action(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted for review")
+        PUBLISHED = "published", _("published")
+        CHANGES_REQUESTED = "changes_requested", _("changes requested")
+        REJECTED = "rejected", _("rejected")
+        ARCHIVED = "archived", _("archived")
+        RESTORED = "restored", _("restored")
+        CHANGE_STARTED = "change_started", _("change started")
+        CHANGE_PUBLISHED = "change_published", _("change published")
+        MERGED = "merged", _("merged")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=30, choices=Action.choices)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("moderation event")
+        verbose_name_plural = _("moderation events")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d})"
+
+
+class ProjectReport(models.Model):
+    """A visitor's report of a problem on a public project page, for the moderators."""
+
+    class Kind(models.TextChoices):
+        WRONG_FACTS = "wrong_facts", _("wrong or outdated facts")
+        SPAM = "spam", _("spam or advertising")
+        SAFETY = "safety", _("safety concern (for example the group's location)")
+        OTHER = "other", pgettext_lazy("report kind", "other")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(_("problem"), max_length=20, choices=Kind.choices)
+    message = models.TextField(_("what is wrong"), max_length=3000)
+    email = models.EmailField(_("your e-mail (optional)"), blank=True)
+    created_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
+    handled_at = models.DateTimeField(_("handled"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("problem report")
+        verbose_name_plural = _("problem reports")
+        ordering = ["handled_at", "created_at"]
+        indexes = [models.Index(fields=["handled_at", "created_at"], name="report_queue")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.project}"
+
+
+class EditorInvitation(models.Model):
+    """An editor's invitation to a co-editor, accepted through a link sent by e-mail."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail"))
+    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe, editable=False)
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("editor invitation")
+        verbose_name_plural = _("editor invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.email
+
+
+# One revision spans a project and its photos, documents and organisations, so that staff
+# can restore any earlier version of the whole from the admin's history.
+reversion.register(ProjectPhoto)
+reversion.register(ProjectDocument)
+reversion.register(ProjectActor)
+reversion.register(Project, follow=["photos", "documents", "actors"], exclude=["search_vector"])

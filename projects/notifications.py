@@ -1,0 +1,41 @@
+"""Who hears about what in a project's life. Called by the moderation methods on Project."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from habitat.mail import queue_email
+
+
+def moderator_addresses():
+    users = get_user_model().objects.with_perm("projects.moderate_project", include_superusers=True)
+    return [user.email for user in users.filter(is_active=True).exclude(email="")]
+
+
+def editor_addresses(project):
+    return [user.email for user in project.editors.filter(is_active=True).exclude(email="")]
+
+
+def submitted(project, event):
+    """Moderators hear of every submission, first listings and changes alike."""
+    original = project.revision_of or project
+    with translation.override("en"):
+        subject = (
+            _("Change to review: %(name)s") if project.revision_of_id else _("New project to review: %(name)s")
+        ) % {"name": original.name}
+        body = render_to_string(
+            "projects/email/submitted.txt", {"project": project, "original": original, "site_url": settings.SITE_URL}
+        )
+    queue_email(subject=subject, body=body, to=moderator_addresses())
+
+
+def decided(project, event):
+    """Editors hear of every decision on their project, with the moderator's message."""
+    with translation.override(project.original_language):
+        subject = _("%(name)s: %(decision)s") % {"name": project.name, "decision": event.get_action_display()}
+        body = render_to_string(
+            "projects/email/decided.txt", {"project": project, "event": event, "site_url": settings.SITE_URL}
+        )
+    queue_email(subject=subject, body=body, to=editor_addresses(project))
