@@ -13,13 +13,13 @@ admin.site.register(User, UserAdmin)
 
 @admin.register(Organisation)
 class OrganisationAdmin(TranslatedFieldAdmin, admin.ModelAdmin):
-    list_display = ["__str__", "acronym", "kind", "country", "is_member", "is_founding_member"]
-    list_filter = ["kind", "is_member", "is_founding_member", "country"]
+    list_display = ["__str__", "acronym", "kind", "country", "is_member", "is_founding_member", "reviewed"]
+    list_filter = ["reviewed", "kind", "is_member", "is_founding_member", "country"]
     search_fields = ["name_en", "name_fr", "name_es", "acronym", "slug", "city"]
     prepopulated_fields = {"slug": ["name_en"]}
     fieldsets = [
         (None, {"fields": [*Organisation.name.fields, "acronym", "slug", "kind", "original_language"]}),
         (_("Description"), {"fields": [*Organisation.description.fields, "logo", "website", "source_url"]}),
         (_("Where"), {"fields": ["city", "country"]}),
-        (_("Membership"), {"fields": ["founded_year", "is_member", "member_since", "is_founding_member"]}),
+        (_("Membership"), {"fields": ["founded_year", "is_member", "member_since", "is_founding_member", "reviewed"]}),
     ]

@@ -70,6 +70,11 @@ class Organisation(models.Model):
         help_text=_("One of the six organisations that founded the platform in 2014."),
     )
     source_url = models.TextField(_("source"), blank=True, help_text=_("Where the facts on this page come from."))
+    reviewed = models.BooleanField(
+        _("reviewed by staff"),
+        default=True,
+        help_text=_("Organisations named by a group when listing a project wait for staff to check them."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
@@ -8,6 +9,7 @@ from django.views.static import serve
 from habitat import views
 from habitat.sitemaps import OrganisationSitemap, StaticPagesSitemap
 from projects import urls as project_urls
+from projects import editing as project_editing
 from projects import views as project_views
 from projects.sitemaps import ProjectSitemap
 
@@ -16,6 +18,10 @@ sitemaps = {
     "projects": ProjectSitemap,
     "organisations": OrganisationSitemap,
 }
+
+# The admin's own log-in form checks the password alone, which would let staff past their
+# second factor: allauth's wrapper sends everyone to the site's log-in page instead.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -26,8 +32,12 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", project_views.home, name="home"),
     path("projects/", include("projects.urls")),
+    path("my/", project_editing.my_projects, name="my-projects"),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
+    path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/delete/", views.delete_account, name="account-delete"),
+    path("accounts/", include("allauth.urls")),
 )
 
 if settings.DEBUG:

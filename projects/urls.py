@@ -1,11 +1,23 @@
 from django.urls import path
 
-from projects import views
+from projects import editing, views
 
 app_name = "projects"
 
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="list"),
+    path("new/", editing.create_project, name="create"),
+    path("invitations/<str:token>/", editing.accept_invitation, name="accept-invitation"),
+    path("<slug:slug>/edit/", editing.edit_project, name="edit"),
+    path("<slug:slug>/edit/start-change/", editing.start_change, name="start-change"),
+    path("<slug:slug>/edit/submit/", editing.submit_project, name="submit"),
+    path("<slug:slug>/edit/organisations/", editing.edit_organisations, name="edit-organisations"),
+    path("<slug:slug>/edit/photos/", editing.edit_photos, name="edit-photos"),
+    path("<slug:slug>/edit/documents/", editing.edit_documents, name="edit-documents"),
+    path("<slug:slug>/edit/editors/", editing.edit_editors, name="edit-editors"),
+    path("<slug:slug>/edit/<slug:section>/", editing.edit_section, name="edit-section"),
+    path("<slug:slug>/contact/", views.project_contact, name="contact"),
+    path("<slug:slug>/report/", views.project_report, name="report"),
     path("<slug:slug>/", views.project_detail, name="detail"),
 ]
 

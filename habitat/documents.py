@@ -1,0 +1,34 @@
+"""Uploaded PDF documents are checked by their content and rewritten without metadata."""
+
+import io
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
+
+
+def clean_pdf(file):
+    """A copy of the PDF ``file`` without its document information (author, creator, …)
+    or XMP metadata. Raises ValidationError if it is not a PDF we can read."""
+    file.seek(0)
+    if not file.read(1024).lstrip().startswith(b"%PDF-"):
+        file.seek(0)
+        raise ValidationError(_("This file is not a PDF document."), code="not_pdf")
+    file.seek(0)
+    try:
+        reader = PdfReader(file)
+        if reader.is_encrypted:
+            raise ValidationError(_("This PDF is protected by a password; upload it without one."), code="encrypted")
+        writer = PdfWriter(clone_from=reader)
+    except (PdfReadError, ValueError, KeyError, TypeError):
+        raise ValidationError(_("This PDF document is damaged and cannot be read."), code="invalid") from None
+    finally:
+        file.seek(0)
+    writer.metadata = None
+    if "/Metadata" in writer.root_object:
+        del writer.root_object["/Metadata"]
+    output = io.BytesIO()
+    writer.write(output)
+    return ContentFile(output.getvalue(), name="document.pdf")
