@@ -8,12 +8,13 @@ PORT ?= 8000
 
 .PHONY: run test setup setup-test prepare lint bench messages lock
 
-# Set up, load the demo directory, create the demo staff account and serve on :8000.
+# Set up, load the demo directory, create the demo staff account and serve on :8000, with the
+# worker that sends e-mails from the queue beside the server (stopped when the server stops).
 run: setup prepare
 	$(MANAGE) load_demo
 	$(MANAGE) demo_staff
 	@echo "Serving on http://$(HOST):$(PORT)/"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; $(MANAGE) runserver $(HOST):$(PORT)
 
 # Set up (with Chromium for the browser tests), then every test and the linter.
 test: setup-test

@@ -1,4 +1,11 @@
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
 from django.middleware.csp import get_nonce
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 
 class CSPNonceForLeafletMiddleware:
@@ -15,3 +22,37 @@ class CSPNonceForLeafletMiddleware:
     def __call__(self, request):
         request.csp_nonce = get_nonce(request)
         return self.get_response(request)
+
+
+class StaffTwoFactorMiddleware:
+    """Keep staff out of the admin until they have an authenticator app (TOTP).
+
+    The admin can publish, reject and undo anyone's work, so in production a stolen staff
+    password alone must not open it. Staff without a second factor are sent to set one up;
+    STAFF_REQUIRE_MFA (on unless DEBUG) switches the rule.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.STAFF_REQUIRE_MFA and self._staff_without_totp_in_admin(request):
+            messages.warning(
+                request,
+                _(
+                    "Staff accounts need two-factor authentication before they can use the "
+                    "administration. Set up an authenticator app to continue."
+                ),
+            )
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)
+
+    @staticmethod
+    def _staff_without_totp_in_admin(request):
+        user = request.user
+        return (
+            request.path.startswith(reverse("admin:index"))
+            and user.is_authenticated
+            and user.is_staff
+            and not is_mfa_enabled(user, types=[Authenticator.Type.TOTP])
+        )

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "django_countries",
     "reversion",
     "django_tasks_db",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "habitat",
     "projects",
 ]
@@ -59,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "habitat.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -95,6 +100,11 @@ if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "habitat.User"
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -209,6 +219,49 @@ TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_d
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "habitat_cache"},
 }
+
+# --- Accounts (django-allauth) ------------------------------------------------------------
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "my-projects"
+ACCOUNT_ADAPTER = "habitat.accounts.AccountAdapter"
+# People sign in with their e-mail address; the username is generated and never shown.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+# Never say whether an address has an account: sign-up with a known address and a reset
+# for an unknown one answer like any other.
+ACCOUNT_PREVENT_ENUMERATION = True
+# allauth would otherwise mail "you have no account" to any address typed into the reset
+# form, which lets anyone send our mail to strangers.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Confirming takes a click on a page (a POST), so mail scanners that open links confirm nothing.
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# A password change keeps this session and ends the others (Django checks the password hash
+# stored in every session).
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Tell the owner when their password or addresses change, in case it was not them.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# The counters live in the default cache, which is the database (see CACHES): they hold
+# across workers and when Redis is down. allauth's defaults, written out to be seen.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    # Per IP, and per address typed: five wrong passwords for one address in five minutes.
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+}
+# Behind the production proxy REMOTE_ADDR is the proxy's: trust one X-Forwarded-For hop,
+# or every visitor would share one per-IP limit. Without a proxy, set it to 0.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0 if DEBUG else 1)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "SPH platform"
+# Staff must have an authenticator app before they reach the admin (habitat.middleware).
+STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=not DEBUG)
 
 # --- Logging: nothing personal (e-mails, exact hidden points) is ever logged. -------------
 LOGGING = {

@@ -1,7 +1,15 @@
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, render
+from allauth.core import ratelimit
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
+from habitat.forms import DeleteAccountForm, ProfileForm
 from habitat.models import Organisation
 
 
@@ -23,6 +31,48 @@ def organisation_detail(request, slug):
         request,
         "habitat/organisation_detail.html",
         {"organisation": organisation, "projects": projects},
+    )
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your name is saved."))
+        return redirect("profile")
+    has_totp = is_mfa_enabled(request.user, types=[Authenticator.Type.TOTP])
+    return render(request, "account/profile.html", {"form": form, "has_totp": has_totp})
+
+
+@login_required
+def delete_account(request):
+    """Delete one's own account after typing the password again.
+
+    The projects stay: the user simply leaves their editors (the rows of the many-to-many
+    go with the user, and moderation history keeps the events with no actor). A project
+    left without editors is in the hands of staff, who reach every project from the admin.
+    """
+    user = request.user
+    form = DeleteAccountForm(request.POST or None, user=user)
+    if request.method == "POST":
+        # The password check is a guessing oracle for whoever finds an open session.
+        if not ratelimit.consume(request, action="reauthenticate", user=user):
+            return ratelimit.respond_429(request)
+        if form.is_valid():
+            logout(request)
+            user.delete()
+            messages.success(request, _("Your account is deleted. The projects you edited stay in the directory."))
+            return redirect("home")
+    # Pending changes are projects of their own (revision_of): count each project once.
+    projects = user.edited_projects.filter(revision_of__isnull=True)
+    editorships = user.edited_projects.through.objects
+    other_editors = editorships.filter(project=OuterRef("pk")).exclude(user=user)
+    sole_editor_count = projects.exclude(Exists(other_editors)).count()
+    return render(
+        request,
+        "account/delete.html",
+        {"form": form, "project_count": projects.count(), "sole_editor_count": sole_editor_count},
     )
 
 

@@ -1,3 +1,4 @@
+import math
 import secrets
 from pathlib import PurePath
 
@@ -5,27 +6,37 @@ import reversion
 from django import forms
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.contrib.gis.measure import D
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+    TrigramWordSimilarity,
+)
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
-from habitat import geo, images
+from habitat import documents, geo, images
 from habitat.models import Language, Organisation
 from habitat.translation import LANGUAGE_CODES, translated
 from projects import notifications
 
 YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
+# Probable duplicates: names at least this alike (pg_trgm word similarity, 0 to 1), this close.
+SIMILAR_NAME_THRESHOLD = 0.5
+SIMILAR_WITHIN_KM = 5
 
 
 class Stage(models.TextChoices):
@@ -158,6 +169,42 @@ class ProjectQuerySet(models.QuerySet):
     def update_search_vectors(self):
         return self.update(search_vector=search_vector())
 
+    def similar_to(self, project, *, within_km=SIMILAR_WITHIN_KM, threshold=SIMILAR_NAME_THRESHOLD):
+        """Public projects that may be ``project`` listed twice, most alike first.
+
+        Alike means a similar name (pg_trgm word similarity, either way round, so that "La Borda"
+        finds "Cooperativa La Borda") in any of the languages, and a public point within
+        ``within_km`` or the same city and country. Moderators see these beside a submission;
+        groups see them before they list a project that may already be here.
+        """
+        names = {getattr(project, f"name_{code}") for code in LANGUAGE_CODES} - {""}
+        place = Q()
+        if project.city and project.country:
+            place |= Q(country=project.country, city__iexact=project.city)
+        point = project.public_location or geo.public_point(project.location, project.has_exact_location)
+        if point is not None:
+            # The bounding-box pre-filter in degrees uses the GiST index; wide enough in longitude
+            # for the latitude, then the exact distance on the sphere.
+            degrees = within_km / 111.32 / max(math.cos(math.radians(point.y)), 0.01)
+            place |= Q(
+                public_location__dwithin=(point, degrees), public_location__distance_lte=(point, D(km=within_km))
+            )
+        if not names or not place:
+            return self.none()
+        scores = []
+        for code in LANGUAGE_CODES:
+            for name in names:
+                scores.append(TrigramWordSimilarity(name, f"name_{code}"))
+                scores.append(TrigramWordSimilarity(F(f"name_{code}"), Value(name)))
+        return (
+            self.public()
+            .filter(place)
+            .exclude(pk__in=[pk for pk in (project.pk, project.revision_of_id) if pk])
+            .annotate(similarity=Greatest(*scores))
+            .filter(similarity__gte=threshold)
+            .order_by("-similarity", "pk")
+        )
+
 
 class InvalidTransition(ValidationError):
     """A moderation step that the project's state does not allow."""
@@ -221,7 +268,8 @@ class Project(models.Model):
     address = models.CharField(_("address"), max_length=300, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     country = CountryField(_("country"))
-    location = models.PointField(_("location"), srid=4326)
+    # Empty while a draft does not yet say where it is; required to submit.
+    location = models.PointField(_("location"), srid=4326, null=True, blank=True)
     location_precision = models.CharField(
         _("public location"),
         max_length=12,
@@ -232,8 +280,8 @@ class Project(models.Model):
             "address. Choose it if the group could be harmed by being found."
         ),
     )
-    public_location = models.PointField(srid=4326, editable=False)
-    map_cell = models.BigIntegerField(editable=False)
+    public_location = models.PointField(srid=4326, editable=False, null=True)
+    map_cell = models.BigIntegerField(editable=False, null=True)
 
     organisations = models.ManyToManyField(Organisation, through="ProjectActor", related_name="projects", blank=True)
     editors = models.ManyToManyField(
@@ -304,6 +352,8 @@ class Project(models.Model):
             raise ValidationError(
                 {f"name_{self.original_language}": _("Give the project's name in its original language.")}
             )
+        if self.status == Status.PUBLISHED and self.location is None:
+            raise ValidationError({"location": _("A published project needs a location.")})
         if self.start_year and self.completion_year and self.completion_year < self.start_year:
             raise ValidationError({"completion_year": _("The completion year cannot be before the start year.")})
 
@@ -354,10 +404,32 @@ class Project(models.Model):
                 % {"state": self.get_status_display(), "action": action}
             )
 
+    def missing_for_review(self):
+        """What the group still has to fill in before a moderator can review the project."""
+        missing = []
+        if not getattr(self, f"name_{self.original_language}"):
+            missing.append(_("the project's name in its original language"))
+        if not getattr(self, f"summary_{self.original_language}"):
+            missing.append(_("a short summary in the original language"))
+        if not self.country:
+            missing.append(_("the country"))
+        if self.location is None:
+            missing.append(_("where it is on the map"))
+        return missing
+
     @transaction.atomic
     def submit(self, *, by):
         """The group asks for review: its first listing, or a change to a published project."""
-        self._require(self.can_edit(by), {Status.DRAFT, Status.CHANGES_REQUESTED}, _("submitted"))
+        states = {Status.DRAFT, Status.CHANGES_REQUESTED}
+        if self.revision_of_id:
+            # A rejected change stays the project's one working copy (revision_of is one-to-one):
+            # its editors must be able to rework it and submit again, or they could never change
+            # their published project any more.
+            states.add(Status.REJECTED)
+        self._require(self.can_edit(by), states, _("submitted"))
+        missing = self.missing_for_review()
+        if missing:
+            raise InvalidTransition(_("Before submitting, add: %(missing)s.") % {"missing": ", ".join(map(str, missing))})
         self.status = Status.SUBMITTED
         self.submitted_at = timezone.now()
         self.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -416,7 +488,8 @@ class Project(models.Model):
 
     @transaction.atomic
     def archive(self, *, by, message=""):
-        self._require(can_moderate(by) and not self.revision_of_id, {Status.PUBLISHED}, _("archived"))
+        # A working copy is never public, so there is nothing to archive: a refused step, not a refused person.
+        self._require(can_moderate(by), set() if self.revision_of_id else {Status.PUBLISHED}, _("archived"))
         self.status = Status.ARCHIVED
         self.save(update_fields=["status", "updated_at"])
         event = self.record(ModerationEvent.Action.ARCHIVED, by=by, message=message)
@@ -427,7 +500,10 @@ class Project(models.Model):
 
     @transaction.atomic
     def restore(self, *, by, message=""):
-        self._require(can_moderate(by) and not self.revision_of_id, {Status.ARCHIVED}, _("restored"))
+        self._require(can_moderate(by), set() if self.revision_of_id else {Status.ARCHIVED}, _("restored"))
+        if self.merged_into_id:
+            # It may never have been approved (a merged submission), and its address redirects.
+            raise InvalidTransition(_("A project merged into another cannot be restored."))
         self.status = Status.PUBLISHED
         self.save(update_fields=["status", "updated_at"])
         event = self.record(ModerationEvent.Action.RESTORED, by=by, message=message)
@@ -435,6 +511,44 @@ class Project(models.Model):
         return event
 
     restore.alters_data = True
+
+    @transaction.atomic
+    def merge_into(self, target, *, by, message=""):
+        """Fold this duplicate into ``target``. It is archived, not deleted (nothing the group
+        typed is lost), its address redirects to the target and its editors become editors of
+        the target."""
+        if not can_moderate(by):
+            raise PermissionDenied
+        if target.pk == self.pk:
+            raise InvalidTransition(_("A project cannot be merged into itself."))
+        if self.revision_of_id or target.revision_of_id:
+            raise InvalidTransition(_("A pending change cannot be merged: publish or reject it instead."))
+        if self.merged_into_id or target.merged_into_id:
+            raise InvalidTransition(_("A project already merged into another cannot be merged again."))
+        if target.status in {Status.REJECTED, Status.ARCHIVED}:
+            raise InvalidTransition(
+                _("A project cannot be merged into one that is %(state)s.") % {"state": target.get_status_display()}
+            )
+        self.status = Status.ARCHIVED
+        self.merged_into = target
+        self.save(update_fields=["status", "merged_into", "updated_at"])
+        # Earlier duplicates of this one now lead straight to the target: one redirect, no chains.
+        self.merged_projects.update(merged_into=target)
+        target.editors.add(*self.editors.all())
+        event = self.record(
+            ModerationEvent.Action.MERGED,
+            by=by,
+            message=message or gettext("Merged into “%(name)s”.") % {"name": target.name},
+        )
+        target.record(
+            ModerationEvent.Action.MERGED,
+            by=by,
+            message=gettext("“%(name)s” was merged into this project.") % {"name": self.name},
+        )
+        notifications.decided(self, event)
+        return event
+
+    merge_into.alters_data = True
 
     def record(self, action, *, by, message=""):
         actor = by if by is not None and by.is_authenticated else None
@@ -463,7 +577,6 @@ class Project(models.Model):
         revision.status = Status.DRAFT
         revision.revision_of = self
         revision.submitted_at = None
-        revision.version = 1
         revision.save()
         for related in ("photos", "documents", "actors"):
             for item in getattr(self, related).all():
@@ -486,6 +599,8 @@ class Project(models.Model):
             # The rows go; their files stay, now used by the revision's copies of the rows.
             getattr(self, related).all().delete()
             getattr(revision, related).update(project=self)
+        # The change's own history (its submission, the moderators' requests) stays with the project.
+        revision.events.update(project=self)
         revision.delete()
 
     def differences(self, other):
@@ -610,13 +725,8 @@ class ProjectPhoto(models.Model):
 
 
 def validate_pdf(file):
-    """A document must be a PDF by its content, whatever its name says."""
-    position = file.tell() if hasattr(file, "tell") else 0
-    file.seek(0)
-    head = file.read(1024)
-    file.seek(position)
-    if b"%PDF-" not in head:
-        raise ValidationError(_("This file is not a PDF document."), code="not_pdf")
+    """A document must be a readable PDF by its content, whatever its name says."""
+    documents.clean_pdf(file)
 
 
 class ProjectDocument(models.Model):
@@ -632,6 +742,13 @@ class ProjectDocument(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # A new PDF is rewritten without its author and other metadata before it is stored.
+        if self.file and not self.file._committed:
+            cleaned = documents.clean_pdf(self.file.file)
+            self.file.save(cleaned.name, cleaned, save=False)
+        super().save(*args, **kwargs)
 
 
 class ModerationEvent(models.Model):

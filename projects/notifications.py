@@ -10,7 +10,11 @@ from habitat.mail import queue_email
 
 
 def moderator_addresses():
-    users = get_user_model().objects.with_perm("projects.moderate_project", include_superusers=True)
+    # Named, because with_perm() refuses to guess among several AUTHENTICATION_BACKENDS;
+    # permissions are granted through Django's ModelBackend.
+    users = get_user_model().objects.with_perm(
+        "projects.moderate_project", include_superusers=True, backend="django.contrib.auth.backends.ModelBackend"
+    )
     return [user.email for user in users.filter(is_active=True).exclude(email="")]
 
 
@@ -39,3 +43,32 @@ def decided(project, event):
             "projects/email/decided.txt", {"project": project, "event": event, "site_url": settings.SITE_URL}
         )
     queue_email(subject=subject, body=body, to=editor_addresses(project))
+
+
+def contact_addresses(project):
+    """Where a visitor's message to the group goes: its contact e-mail and its editors."""
+    addresses = [project.contact_email, *editor_addresses(project)]
+    return sorted({address for address in addresses if address})
+
+
+def relay_message(project, *, name, email, message):
+    """A visitor writes to the group. The group answers by replying: the visitor's address
+    is the Reply-To, while the group's own address is never shown to the visitor."""
+    with translation.override(project.original_language):
+        subject = _("A message about %(name)s, sent through the SPH platform") % {"name": project.name}
+        body = render_to_string(
+            "projects/email/contact.txt",
+            {"project": project, "name": name, "email": email, "message": message, "site_url": settings.SITE_URL},
+        )
+    queue_email(subject=subject, body=body, to=contact_addresses(project), reply_to=[email])
+
+
+def reported(report):
+    """Moderators hear of every problem a visitor reports."""
+    with translation.override("en"):
+        subject = _("Problem reported on %(name)s: %(kind)s") % {
+            "name": report.project.name,
+            "kind": report.get_kind_display(),
+        }
+        body = render_to_string("projects/email/reported.txt", {"report": report, "site_url": settings.SITE_URL})
+    queue_email(subject=subject, body=body, to=moderator_addresses(), reply_to=[report.email] if report.email else None)

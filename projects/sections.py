@@ -181,7 +181,8 @@ class NewOrganisationForm(forms.Form):
     name = forms.CharField(label=_("Name of the organisation"), max_length=200)
     website = forms.URLField(label=_("Its website (optional)"), required=False, max_length=300)
     role = forms.ChoiceField(
-        label=_("Its role"), choices=[("", pgettext_lazy("role", "not specified"))] + ProjectActor.Role.choices,
+        label=_("Its role"),
+        choices=[("", pgettext_lazy("role", "not specified"))] + ProjectActor.Role.choices,
         required=False,
     )
 
@@ -249,7 +250,9 @@ class DocumentForm(forms.ModelForm):
     def clean_file(self):
         file = self.cleaned_data.get("file")
         if file and file.size > MAX_DOCUMENT_BYTES:
-            raise forms.ValidationError(_("“%(file)s” was refused: it is larger than 20 MB."), params={"file": file.name})
+            raise forms.ValidationError(
+                _("“%(file)s” was refused: it is larger than 20 MB."), params={"file": file.name}
+            )
         return file
 
 

@@ -1,14 +1,17 @@
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 from django_filters.views import FilterView
 
-from habitat import geo
+from habitat import geo, ratelimits
 from habitat.models import Organisation
-from projects import maps
+from habitat.ratelimits import RateLimit
+from projects import maps, notifications
 from projects.filters import ProjectFilter
-from projects.models import Project
+from projects.forms import ContactForm, ReportForm
+from projects.models import Project, ProjectReport
 
 LATEST_PROJECTS_ON_HOME = 6
 
@@ -45,7 +48,10 @@ class ProjectListView(FilterView):
 
 
 def project_detail(request, slug):
-    project = get_object_or_404(Project.objects.public(), slug=slug)
+    try:
+        project = Project.objects.public().get(slug=slug)
+    except Project.DoesNotExist:
+        return _redirect_to_merged_project(slug)
     actors = project.actors.select_related("organisation")
     return render(
         request,
@@ -56,8 +62,92 @@ def project_detail(request, slug):
             "photos": project.photos.all(),
             "documents": project.documents.all(),
             "structured_data": structured_data(request, project),
+            "can_write_to_group": bool(notifications.contact_addresses(project)),
         },
     )
+
+
+# Visitors' forms send e-mail, so robots and floods must not turn them into a spam relay.
+# Per address: a person writes a few messages an hour. Per project: a flood from many
+# addresses still stops at a day's worth for the group.
+CONTACT_LIMITS = (
+    RateLimit("contact-ip", limit=5, period=60 * 60),
+    RateLimit("contact-project", limit=20, period=24 * 60 * 60),
+)
+REPORT_LIMITS = (
+    RateLimit("report-ip", limit=5, period=60 * 60),
+    RateLimit("report-project", limit=20, period=24 * 60 * 60),
+)
+
+
+def _over_rate_limit(request, project, limits, form):
+    """Count one message, or explain on the form why it cannot be sent now."""
+    per_address, per_project = limits
+    counted = [(per_address, ratelimits.client_address(request)), (per_project, project.pk)]
+    if ratelimits.exceeded(counted):
+        form.add_error(
+            None,
+            _(
+                "Too many messages have come from your connection or gone to this project lately. "
+                "Your text is kept here: try again later."
+            ),
+        )
+        return True
+    ratelimits.record(counted)
+    return False
+
+
+@require_http_methods(["GET", "POST"])
+def project_contact(request, slug):
+    """A visitor writes to the group. The message is relayed by e-mail to the project's
+    contact address and its editors; that address never appears on the site."""
+    project = get_object_or_404(Project.objects.public(), slug=slug)
+    if not notifications.contact_addresses(project):
+        raise Http404("This project has nobody to write to.")
+    form = ContactForm(request.POST if request.method == "POST" else None)
+    thanks = _("Thank you: your message is on its way to the group. They will answer you by e-mail.")
+    if form.is_bound and form.filled_honeypot():
+        messages.success(request, thanks)
+        return redirect(project)
+    status = 200
+    if form.is_valid():
+        if _over_rate_limit(request, project, CONTACT_LIMITS, form):
+            status = 429
+        else:
+            data = form.cleaned_data
+            notifications.relay_message(project, name=data["name"], email=data["email"], message=data["message"])
+            messages.success(request, thanks)
+            return redirect(project)
+    return render(request, "projects/project_contact.html", {"project": project, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def project_report(request, slug):
+    """A visitor reports a problem on a public page; it waits in the moderators' queue."""
+    project = get_object_or_404(Project.objects.public(), slug=slug)
+    form = ReportForm(request.POST if request.method == "POST" else None, instance=ProjectReport(project=project))
+    thanks = _("Thank you for your report: a moderator will look into it.")
+    if form.is_bound and form.filled_honeypot():
+        messages.success(request, thanks)
+        return redirect(project)
+    status = 200
+    if form.is_valid():
+        if _over_rate_limit(request, project, REPORT_LIMITS, form):
+            status = 429
+        else:
+            notifications.reported(form.save())
+            messages.success(request, thanks)
+            return redirect(project)
+    return render(request, "projects/project_report.html", {"project": project, "form": form}, status=status)
+
+
+def _redirect_to_merged_project(slug):
+    """A duplicate merged into another project keeps its address: it leads, for good, to the
+    project it was merged into (if that one is public)."""
+    target = Project.objects.public().filter(merged_projects__slug=slug).first()
+    if target is None:
+        raise Http404("No public project here.")
+    return redirect(target, permanent=True)
 
 
 def structured_data(request, project):

@@ -53,6 +53,8 @@ def public_outputs(project):
         "/en/projects/?country=KE&sort=name",
         project.get_absolute_url(),
         f"/es/projects/{project.slug}/",
+        f"/en/projects/{project.slug}/contact/",
+        f"/en/projects/{project.slug}/report/",
         "/en/organisations/",
         "/en/organisations/muungano/",
         "/sitemap.xml",

@@ -2,6 +2,7 @@
 
 import itertools
 
+from django.contrib.auth.models import Permission
 from django.contrib.gis.geos import Point
 from django.utils import timezone
 
@@ -44,3 +45,11 @@ def make_user(**fields):
     fields.setdefault("email", f"user{n}@example.org")
     password = fields.pop("password", "a-long-test-password")
     return User.objects.create_user(password=password, **fields)
+
+
+def make_moderator(**fields):
+    """Staff with the one permission that moderation asks for, and nothing more."""
+    fields.setdefault("is_staff", True)
+    user = make_user(**fields)
+    user.user_permissions.add(Permission.objects.get(codename="moderate_project"))
+    return user
