@@ -217,7 +217,13 @@ MAILERS = {
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 # Rate limits live in PostgreSQL, so they hold when Redis is down.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "habitat_cache"},
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "habitat_cache",
+        # Django culls a third of the entries past MAX_ENTRIES (300 by default), which would
+        # forget rate-limit counts under load.
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
+    },
 }
 
 # --- Accounts (django-allauth) ------------------------------------------------------------
@@ -237,6 +243,8 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # Confirming takes a click on a page (a POST), so mail scanners that open links confirm nothing.
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+# Confirming in the browser that signed up finishes the sign-up there (allauth does this only
+# for the session that started it, never for whoever holds the link).
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 # A password change keeps this session and ends the others (Django checks the password hash
 # stored in every session).

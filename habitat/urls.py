@@ -8,8 +8,8 @@ from django.views.static import serve
 
 from habitat import views
 from habitat.sitemaps import OrganisationSitemap, StaticPagesSitemap
-from projects import urls as project_urls
 from projects import editing as project_editing
+from projects import urls as project_urls
 from projects import views as project_views
 from projects.sitemaps import ProjectSitemap
 

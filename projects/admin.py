@@ -278,7 +278,7 @@ class ProjectAdmin(TranslatedFieldAdmin, LeafletGeoAdminMixin, VersionAdmin):
 
     # --- The review queue --------------------------------------------------------------
 
-    @admin.display(description=_("change to"))
+    @admin.display(description=_("working copy"))
     def change_to(self, project):
         """A working copy waits in the queue as "Change to <the published project>"."""
         if not project.revision_of_id:
@@ -425,6 +425,11 @@ class ProjectAdmin(TranslatedFieldAdmin, LeafletGeoAdminMixin, VersionAdmin):
         project = get_object_or_404(Project.objects.select_related("revision_of", "merged_into"), pk=object_id)
         invalid_form = None
         if request.method == "POST":
+            if request.POST.get("action") == "merge" and not request.POST.get("confirm"):
+                # A merge cannot be undone from here: first ask, as Django does before deleting.
+                form = MergeForm(request.POST, prefix="merge")
+                if form.is_valid():
+                    return self.render_review(request, project, merge_target=form.cleaned_data["target"])
             response, invalid_form = self.decide(request, project)
             if response is not None:
                 return response
@@ -475,7 +480,7 @@ class ProjectAdmin(TranslatedFieldAdmin, LeafletGeoAdminMixin, VersionAdmin):
             return redirect("admin:projects_project_review", project.revision_of_id), None
         return redirect("admin:projects_project_review", project.pk), None
 
-    def render_review(self, request, project, invalid_form=None):
+    def render_review(self, request, project, invalid_form=None, merge_target=None):
         original = project.revision_of
         shown = original or project
         decision_forms = [
@@ -494,11 +499,12 @@ class ProjectAdmin(TranslatedFieldAdmin, LeafletGeoAdminMixin, VersionAdmin):
             "title": gettext("Review “%(name)s”") % {"name": shown},
             "project": project,
             "original": original,
-            "is_public": Project.objects.public().filter(pk=shown.pk).exists(),
+            "public_url": shown.get_absolute_url() if Project.objects.public().filter(pk=shown.pk).exists() else "",
             "pending_change": None if original else Project.objects.filter(revision_of=project).first(),
             "differences": difference_rows(original, project) if original else [],
             "decision_forms": decision_forms,
             "duplicates": duplicates,
+            "merge_target": merge_target,
             "events": events.select_related("actor"),
             "editors": shown.editors.order_by("username"),
         }

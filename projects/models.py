@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce, Greatest, Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -322,6 +322,8 @@ class Project(models.Model):
             # Every cluster cell is a range of map_cell: per-level aggregates will scan it.
             models.Index(fields=["status", "map_cell"], name="project_status_cell"),
             models.Index(fields=["status", "country"], name="project_status_country"),
+            # Probable duplicates in the same city (similar_to() compares cities case-blind).
+            models.Index("status", "country", Upper("city"), name="project_status_city"),
             models.Index(fields=["status", "stage"], name="project_status_stage"),
             models.Index(fields=["status", "-published_at", "-id"], name="project_status_published"),
             models.Index(fields=["status", "name_en"], name="project_status_name"),
@@ -429,7 +431,9 @@ class Project(models.Model):
         self._require(self.can_edit(by), states, _("submitted"))
         missing = self.missing_for_review()
         if missing:
-            raise InvalidTransition(_("Before submitting, add: %(missing)s.") % {"missing": ", ".join(map(str, missing))})
+            raise InvalidTransition(
+                _("Before submitting, add: %(missing)s.") % {"missing": ", ".join(map(str, missing))}
+            )
         self.status = Status.SUBMITTED
         self.submitted_at = timezone.now()
         self.save(update_fields=["status", "submitted_at", "updated_at"])

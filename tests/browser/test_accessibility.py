@@ -6,6 +6,7 @@ from playwright.sync_api import Page
 
 from habitat.models import Organisation
 from tests.browser.support import wait_for_map
+from tests.factories import make_project
 
 pytestmark = pytest.mark.browser
 
@@ -55,4 +56,16 @@ def test_organisation_page_has_no_serious_accessibility_violations(page: Page, d
 def test_not_found_page_has_no_serious_accessibility_violations(page: Page, demo):
     response = page.goto("/en/projects/no-such-project/")
     assert response.status == 404
+    assert_no_serious_violations(page)
+
+
+@pytest.mark.parametrize("form", ["contact", "report"])
+def test_visitor_forms_with_their_errors_have_no_serious_accessibility_violations(page: Page, transactional_db, form):
+    project = make_project(contact_email="group@example.org")
+    page.goto(f"/en/projects/{project.slug}/{form}/")
+    assert_no_serious_violations(page)
+    # Sent empty, past the browser's own checks, so that the server's errors show.
+    page.locator("form[method=post]").evaluate("form => { form.noValidate = true; }")
+    page.get_by_role("button", name="Send").click()
+    page.locator(".errors").first.wait_for()
     assert_no_serious_violations(page)

@@ -1,0 +1,71 @@
+from allauth.account.models import EmailAddress
+from django.core import mail
+
+from habitat.models import User
+from tests.accounts.support import PASSWORD, link_in, logged_in_user_id, make_verified_user
+
+SIGNUP = "/en/accounts/signup/"
+
+
+def sign_up(client, email):
+    return client.post(SIGNUP, {"email": email, "password1": PASSWORD, "password2": PASSWORD})
+
+
+def test_signup_sends_a_link_that_verifies_the_address(client, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sign_up(client, "ana@example.org")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/en/accounts/confirm-email/"
+    assert logged_in_user_id(client) is None
+    assert [message.to for message in mail.outbox] == [["ana@example.org"]]
+    link = link_in(mail.outbox[0])
+    assert link.startswith("/en/accounts/confirm-email/")
+
+    # Opening the link shows a button; only pressing it confirms (mail scanners open links).
+    page = client.get(link)
+    assert page.status_code == 200
+    assert EmailAddress.objects.get(email="ana@example.org").verified is False
+    response = client.post(link)
+
+    assert EmailAddress.objects.get(email="ana@example.org").verified is True
+    # Confirmed in the browser that signed up: signed in, and sent to their projects.
+    assert response["Location"] == "/en/my/"
+    assert logged_in_user_id(client) == str(User.objects.get(email="ana@example.org").pk)
+
+
+def test_signup_then_verified_address_can_log_in(client, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client, "ana@example.org")
+    client.post(link_in(mail.outbox[0]))
+    client.logout()
+
+    response = client.post("/en/accounts/login/", {"login": "ana@example.org", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/en/my/"
+    assert logged_in_user_id(client) == str(User.objects.get(email="ana@example.org").pk)
+
+
+def test_signup_with_a_known_address_answers_like_a_new_one(client, db, django_capture_on_commit_callbacks):
+    known = make_verified_user(email="known@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response_known = sign_up(client, "known@example.org")
+        response_new = sign_up(client, "new@example.org")
+
+    assert response_known.status_code == response_new.status_code == 302
+    assert response_known["Location"] == response_new["Location"]
+    # The owner of the known address hears of the attempt; no second account appears.
+    assert sorted(message.to[0] for message in mail.outbox) == ["known@example.org", "new@example.org"]
+    assert list(User.objects.filter(email="known@example.org")) == [known]
+
+
+def test_signup_with_different_passwords_keeps_the_address(client, db):
+    response = client.post(SIGNUP, {"email": "ana@example.org", "password1": PASSWORD, "password2": "something-else-1"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["password2"]
+    assert 'value="ana@example.org"' in response.content.decode()
+    assert not User.objects.exists()
+    assert mail.outbox == []

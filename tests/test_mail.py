@@ -1,0 +1,157 @@
+"""E-mail goes through the database queue and its worker; a message that fails is retried later."""
+
+import signal
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+from django.tasks import TaskResultStatus
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from habitat.mail import RETRY_DELAYS, queue_email
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Nothing listens on the discard port: connecting fails at once, like a mail server that is down.
+MAIL_SERVER_DOWN = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+    }
+}
+MAIL_SERVER_UP = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+MESSAGE = {"subject": "Your project", "body": "It is published.", "to": ["group@example.org"]}
+
+
+@pytest.fixture
+def database_queue(settings):
+    settings.TASKS = DATABASE_QUEUE
+    return settings
+
+
+@pytest.fixture
+def run_worker():
+    """The worker of `make run`, in batch mode: runs every task that is due, then stops."""
+    # The worker installs its own SIGINT/SIGTERM handlers; give pytest its own back.
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+
+    def run():
+        call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
+
+    yield run
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+
+
+def task_rows():
+    return list(DBTaskResult.objects.order_by("enqueued_at"))
+
+
+@pytest.mark.django_db
+def test_queue_email_sends_once_the_transaction_commits(mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_email(**{**MESSAGE, "to": ["b@example.org", "a@example.org", "", "b@example.org"]})
+        assert mailoutbox == []
+
+    (message,) = mailoutbox
+    assert message.to == ["a@example.org", "b@example.org"]
+    assert (message.subject, message.body) == ("Your project", "It is published.")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_queue_email_in_a_rolled_back_transaction_sends_nothing(mailoutbox, database_queue):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        queue_email(**MESSAGE)
+        raise RuntimeError("the change failed")
+
+    assert task_rows() == []
+    assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_queue_email_without_recipients_queues_nothing(database_queue, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        queue_email(**{**MESSAGE, "to": ["", None]})
+    assert callbacks == []
+    assert task_rows() == []
+
+
+# The worker commits as it claims and finishes tasks, as in production: these tests use real
+# transactions rather than the test's rolled-back one.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_queued_email_waits_in_the_database_until_the_worker_sends_it(database_queue, run_worker, mailoutbox):
+    queue_email(**MESSAGE, reply_to=["visitor@example.org"])
+
+    (row,) = task_rows()
+    assert row.status == TaskResultStatus.READY
+    assert row.task_path == "habitat.mail.send_email"
+    assert mailoutbox == []
+
+    run_worker()
+
+    row.refresh_from_db()
+    assert row.status == TaskResultStatus.SUCCESSFUL
+    (message,) = mailoutbox
+    assert (message.to, message.reply_to) == (["group@example.org"], ["visitor@example.org"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_email_that_cannot_be_sent_is_retried_later_not_lost(database_queue, run_worker, mailoutbox):
+    database_queue.MAILERS = MAIL_SERVER_DOWN
+    queue_email(**MESSAGE, reply_to=["visitor@example.org"])
+
+    run_worker()
+
+    first, retry = task_rows()
+    assert first.status == TaskResultStatus.SUCCESSFUL  # it handled the failure by queueing a retry
+    assert retry.status == TaskResultStatus.READY
+    assert retry.args_kwargs == {
+        "args": [],
+        "kwargs": {**MESSAGE, "reply_to": ["visitor@example.org"], "attempt": 1},
+    }
+    wait = retry.run_after - timezone.now()
+    assert timedelta(seconds=RETRY_DELAYS[0] - 10) < wait <= timedelta(seconds=RETRY_DELAYS[0])
+    assert mailoutbox == []
+
+    # The retry is not due yet: the worker leaves it alone.
+    run_worker()
+    assert DBTaskResult.objects.get(pk=retry.pk).status == TaskResultStatus.READY
+
+    # A minute later the mail server is back.
+    database_queue.MAILERS = MAIL_SERVER_UP
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    run_worker()
+
+    assert DBTaskResult.objects.get(pk=retry.pk).status == TaskResultStatus.SUCCESSFUL
+    (message,) = mail.outbox
+    assert (message.subject, message.to, message.reply_to) == (
+        "Your project",
+        ["group@example.org"],
+        ["visitor@example.org"],
+    )
+    assert DBTaskResult.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_email_retries_wait_longer_each_time_then_stop(database_queue, run_worker):
+    database_queue.MAILERS = MAIL_SERVER_DOWN
+    queue_email(**MESSAGE)
+
+    waits = []
+    for _attempt in range(len(RETRY_DELAYS) + 1):
+        run_worker()
+        due = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+        for row in due:
+            waits.append(round((row.run_after - timezone.now()).total_seconds(), -1))
+        due.update(run_after=timezone.now())
+
+    assert waits == [float(delay) for delay in RETRY_DELAYS]
+    # After the last try the task fails for good, with its error kept in the admin's task list.
+    last = DBTaskResult.objects.order_by("enqueued_at").last()
+    assert last.status == TaskResultStatus.FAILED
+    assert last.args_kwargs["kwargs"]["attempt"] == len(RETRY_DELAYS)
+    assert "ConnectionRefusedError" in last.exception_class_path
