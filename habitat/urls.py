@@ -1,10 +1,8 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.static import serve
 
 from habitat import views
 from habitat.sitemaps import OrganisationSitemap, StaticPagesSitemap
@@ -40,8 +38,9 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
 )
 
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# Uploads are served by Django (documents as attachments, every file with nosniff and a
+# sandboxing policy); a production web server may serve /media/ itself with the same headers.
+urlpatterns += [path("media/<path:path>", views.media, name="media")]
 
 handler404 = "habitat.views.page_not_found"
 handler500 = "habitat.views.server_error"

@@ -1,11 +1,17 @@
+import os
+
 from allauth.core import ratelimit
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Count, Exists, OuterRef, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils._os import safe_join
 from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
@@ -82,3 +88,26 @@ def page_not_found(request, exception):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+# Uploaded files that may be served, by folder; documents are always downloaded, never shown
+# in the browser, so a crafted file cannot act as a page of the site.
+MEDIA_FOLDERS = {"photos": False, "organisations": False, "documents": True}
+
+
+def media(request, path):
+    folder, _slash, rest = path.partition("/")
+    if folder not in MEDIA_FOLDERS or not rest:
+        raise Http404
+    try:
+        # Joined below the folder, so "documents/../x" cannot reach out of it.
+        full_path = safe_join(os.path.join(settings.MEDIA_ROOT, folder), rest)
+    except SuspiciousFileOperation:
+        raise Http404 from None
+    if not os.path.isfile(full_path):
+        raise Http404
+    # FileResponse closes the file when the response is done.
+    response = FileResponse(open(full_path, "rb"), as_attachment=MEDIA_FOLDERS[folder])  # noqa: SIM115
+    # Uploads never run code, even when opened directly.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response

@@ -6,11 +6,10 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
@@ -574,7 +573,6 @@ class ProjectReportAdmin(admin.ModelAdmin):
     list_select_related = ["project"]
     # Waiting reports first, the longest-waiting at the top; then the most recently handled.
     # (Ascending order alone would put the empty handled_at last in PostgreSQL.)
-    ordering = [F("handled_at").desc(nulls_first=True), "created_at"]
     fields = ["project_link", "kind", "message", "email", "created_at", "handled_at", "handled_by"]
     readonly_fields = fields
     actions = ["mark_handled"]
@@ -597,9 +595,15 @@ class ProjectReportAdmin(admin.ModelAdmin):
     def is_handled(self, report):
         return report.handled_at is not None
 
-    @admin.action(description=_("Mark as handled"), permissions=["change"])
+    def has_view_permission(self, request, obj=None):
+        return can_moderate(request.user) or super().has_view_permission(request, obj)
+
+    def has_moderate_permission(self, request):
+        return can_moderate(request.user)
+
+    @admin.action(description=_("Mark as handled"), permissions=["moderate"])
     def mark_handled(self, request, queryset):
-        count = queryset.filter(handled_at__isnull=True).update(handled_at=timezone.now(), handled_by=request.user)
+        count = queryset.mark_handled(by=request.user)
         self.message_user(
             request,
             ngettext("%(count)d report marked as handled.", "%(count)d reports marked as handled.", count)

@@ -786,6 +786,15 @@ class ModerationEvent(models.Model):
         return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d})"
 
 
+class ProjectReportQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(handled_at__isnull=True)
+
+    def mark_handled(self, *, by):
+        """Close the waiting reports among these; returns how many were closed."""
+        return self.waiting().update(handled_at=timezone.now(), handled_by=by)
+
+
 class ProjectReport(models.Model):
     """A visitor's report of a problem on a public project page, for the moderators."""
 
@@ -805,10 +814,14 @@ class ProjectReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = ProjectReportQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("problem report")
         verbose_name_plural = _("problem reports")
-        ordering = ["handled_at", "created_at"]
+        # Waiting reports first, the longest-waiting at the top (a plain ascending order would
+        # put the empty handled_at last in PostgreSQL); then the most recently handled.
+        ordering = [models.F("handled_at").desc(nulls_first=True), "created_at"]
         indexes = [models.Index(fields=["handled_at", "created_at"], name="report_queue")]
 
     def __str__(self):

@@ -62,6 +62,7 @@ def project_detail(request, slug):
             "photos": project.photos.all(),
             "documents": project.documents.all(),
             "structured_data": structured_data(request, project),
+            "can_edit": project.can_edit(request.user),
             "can_write_to_group": bool(notifications.contact_addresses(project)),
         },
     )

@@ -495,3 +495,20 @@ def test_admin_saves_are_kept_with_their_author_and_an_earlier_version_can_be_re
     assert project.status == Status.ARCHIVED
     assert list(project.editors.all()) == [editor]
     assert Version.objects.get_for_object(project).count() == 3
+
+
+def test_report_queue_moderator_marks_reports_handled(moderator_client, moderator):
+    project = make_project()
+    old = ProjectReport.objects.create(project=project, kind="spam", message="Advertising.")
+    new = ProjectReport.objects.create(project=project, kind="wrong_facts", message="Wrong year.")
+    done = ProjectReport.objects.create(project=project, kind="other", message="Done.", handled_at=timezone.now())
+    listing = moderator_client.get("/admin/projects/projectreport/")
+    assert listing.status_code == 200
+    assert list(listing.context["cl"].result_list) == [old, new, done]
+    response = moderator_client.post(
+        "/admin/projects/projectreport/", {"action": "mark_handled", "_selected_action": [old.pk, new.pk]}
+    )
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert old.handled_by == moderator and old.handled_at is not None
+    assert ProjectReport.objects.waiting().count() == 0

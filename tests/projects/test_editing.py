@@ -390,3 +390,10 @@ def test_my_projects_queries_do_not_grow(client, editor, moderator):
         project.editors.add(editor)
         project.request_changes(by=moderator, message="More detail, please.")
     assert queries() == few
+
+
+def test_project_page_offers_editing_to_its_editors_only(client, editor, published):
+    edit_link = f'href="/en/projects/{published.slug}/edit/"'
+    assert edit_link not in client.get(published.get_absolute_url()).text
+    assert edit_link not in login(client, make_user()).get(published.get_absolute_url()).text
+    assert edit_link in login(client, editor).get(published.get_absolute_url()).text
