@@ -308,7 +308,7 @@ class Project(models.Model):
     status = models.CharField(_("moderation status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_at = models.DateTimeField(_("publication date"), null=True, blank=True)
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ProjectQuerySet.as_manager()
@@ -397,14 +397,12 @@ class Project(models.Model):
     # --- Moderation. Nobody assigns ``status``: these methods do, after checking who asks
     # and from which state, and each one records an event and notifies the people concerned.
 
-    def _require(self, allowed, states, action):
+    def _require(self, allowed, states, refusal):
+        """Raise PermissionDenied for the wrong person, ``refusal`` for the wrong state."""
         if not allowed:
             raise PermissionDenied
         if self.status not in states:
-            raise InvalidTransition(
-                _("A project that is %(state)s cannot be %(action)s.")
-                % {"state": self.get_status_display(), "action": action}
-            )
+            raise InvalidTransition(refusal)
 
     def missing_for_review(self):
         """What the group still has to fill in before a moderator can review the project."""
@@ -428,7 +426,7 @@ class Project(models.Model):
             # its editors must be able to rework it and submit again, or they could never change
             # their published project any more.
             states.add(Status.REJECTED)
-        self._require(self.can_edit(by), states, _("submitted"))
+        self._require(self.can_edit(by), states, _("Only a draft or a project sent back for changes can be submitted."))
         missing = self.missing_for_review()
         if missing:
             raise InvalidTransition(
@@ -446,7 +444,7 @@ class Project(models.Model):
     @transaction.atomic
     def publish(self, *, by, message=""):
         """Approve a submission. For a pending change, the change replaces the public version."""
-        self._require(can_moderate(by), {Status.SUBMITTED}, _("published"))
+        self._require(can_moderate(by), {Status.SUBMITTED}, _("Only a submitted project can be published."))
         if self.revision_of_id:
             original = self.revision_of
             original.apply_revision(self)
@@ -465,7 +463,7 @@ class Project(models.Model):
     @transaction.atomic
     def request_changes(self, *, by, message):
         """Send a submission back to the group with what to change; nothing is lost."""
-        self._require(can_moderate(by), {Status.SUBMITTED}, _("sent back"))
+        self._require(can_moderate(by), {Status.SUBMITTED}, _("Only a submitted project can be sent back for changes."))
         if not message.strip():
             raise InvalidTransition(_("Say what the group should change."))
         self.status = Status.CHANGES_REQUESTED
@@ -479,7 +477,7 @@ class Project(models.Model):
     @transaction.atomic
     def reject(self, *, by, reason):
         """Refuse a submission, with the reason. The texts stay, visible to the group."""
-        self._require(can_moderate(by), {Status.SUBMITTED}, _("rejected"))
+        self._require(can_moderate(by), {Status.SUBMITTED}, _("Only a submitted project can be rejected."))
         if not reason.strip():
             raise InvalidTransition(_("Give the reason for the rejection."))
         self.status = Status.REJECTED
@@ -493,7 +491,11 @@ class Project(models.Model):
     @transaction.atomic
     def archive(self, *, by, message=""):
         # A working copy is never public, so there is nothing to archive: a refused step, not a refused person.
-        self._require(can_moderate(by), set() if self.revision_of_id else {Status.PUBLISHED}, _("archived"))
+        self._require(
+            can_moderate(by),
+            set() if self.revision_of_id else {Status.PUBLISHED},
+            _("Only a published project can be archived."),
+        )
         self.status = Status.ARCHIVED
         self.save(update_fields=["status", "updated_at"])
         event = self.record(ModerationEvent.Action.ARCHIVED, by=by, message=message)
@@ -504,7 +506,11 @@ class Project(models.Model):
 
     @transaction.atomic
     def restore(self, *, by, message=""):
-        self._require(can_moderate(by), set() if self.revision_of_id else {Status.ARCHIVED}, _("restored"))
+        self._require(
+            can_moderate(by),
+            set() if self.revision_of_id else {Status.ARCHIVED},
+            _("Only an archived project can be restored."),
+        )
         if self.merged_into_id:
             # It may never have been approved (a merged submission), and its address redirects.
             raise InvalidTransition(_("A project merged into another cannot be restored."))

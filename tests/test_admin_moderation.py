@@ -365,7 +365,7 @@ def test_archive_and_restore_from_the_review_page(moderator_client):
 def test_refused_decision_is_explained_and_changes_nothing(moderator_client):
     project = make_project(status=Status.DRAFT)
     response = moderator_client.post(review_url(project), {"action": "publish", "publish-message": ""}, follow=True)
-    assert messages_of(response) == ["A project that is draft cannot be published."]
+    assert messages_of(response) == ["Only a submitted project can be published."]
     project.refresh_from_db()
     assert project.status == Status.DRAFT
     assert not project.events.exists()

@@ -7,23 +7,19 @@ calls there unless DJANGO_ALLOW_ASYNC_UNSAFE is set (the Makefile sets it too).
 
 import io
 import os
-import re
 
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from projects.models import Project
-from tests.browser.support import CAPTURE_MAPS_SCRIPT, TIMEOUT_MS
+from tests.browser.support import CAPTURE_MAPS_SCRIPT, TIMEOUT_MS, collect_page_errors
 
 # Django reads it at each ORM call, so setting it here is in time.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 expect.set_options(timeout=TIMEOUT_MS)
-
-# Messages that the blocking of the outside world (tiles and the like) causes, not the site.
-BLOCKED_REQUEST_MESSAGES = re.compile(r"net::ERR_FAILED|Failed to load resource", re.IGNORECASE)
 
 
 @pytest.fixture(scope="session")
@@ -82,16 +78,4 @@ def page_errors(page: Page, live_server):
     """Console errors (Content-Security-Policy violations among them) and uncaught
     exceptions of the page. Only the failures of the requests that we block are left out:
     a resource of the site itself that fails to load is still an error."""
-    errors = []
-
-    def blocked_by_us(message):
-        url = message.location.get("url", "")
-        return BLOCKED_REQUEST_MESSAGES.search(message.text) and not url.startswith(live_server.url + "/")
-
-    def on_console(message):
-        if message.type == "error" and not blocked_by_us(message):
-            errors.append(f"console: {message.text} ({message.location.get('url')})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
-    return errors
+    return collect_page_errors(page, live_server.url)

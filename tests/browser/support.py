@@ -1,5 +1,6 @@
 """Helpers shared by the browser tests."""
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 from playwright.sync_api import Page, expect
@@ -16,6 +17,9 @@ window.addEventListener("map:init", function (event) {
   window.__testMaps[event.detail.id] = event.detail.map;
 });
 """
+
+# Messages that the blocking of the outside world (tiles and the like) causes, not the site.
+BLOCKED_REQUEST_MESSAGES = re.compile(r"net::ERR_FAILED|Failed to load resource", re.IGNORECASE)
 
 MAP = ".project-map"
 MARKER = f"{MAP} .leaflet-marker-icon"
@@ -59,3 +63,24 @@ def result_count(page: Page):
     """The number in the list's heading ("48 projects match")."""
     text = page.locator(".result-count").inner_text()
     return int(text.split()[0])
+
+
+def collect_page_errors(page: Page, server_url, errors=None):
+    """A list that fills with the page's console errors (Content-Security-Policy violations
+    among them) and uncaught exceptions: ``errors`` if given, so that several pages can share
+    one. Only the failures of the requests that the browser tests block (everything outside
+    ``server_url``) are left out: a resource of the site itself that fails to load is still
+    an error."""
+    errors = [] if errors is None else errors
+
+    def blocked_by_us(message):
+        url = message.location.get("url", "")
+        return BLOCKED_REQUEST_MESSAGES.search(message.text) and not url.startswith(server_url + "/")
+
+    def on_console(message):
+        if message.type == "error" and not blocked_by_us(message):
+            errors.append(f"console: {message.text} ({message.location.get('url')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
+    return errors
