@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from habitat.documents import clean_pdf
 from habitat.images import reencode
 from habitat.models import Organisation
 from projects.models import Project, ProjectActor, ProjectDocument, ProjectPhoto
@@ -249,10 +250,18 @@ class DocumentForm(forms.ModelForm):
 
     def clean_file(self):
         file = self.cleaned_data.get("file")
-        if file and file.size > MAX_DOCUMENT_BYTES:
+        if not isinstance(file, UploadedFile):
+            return file
+        if file.size > MAX_DOCUMENT_BYTES:
             raise forms.ValidationError(
                 _("“%(file)s” was refused: it is larger than 20 MB."), params={"file": file.name}
             )
+        try:
+            clean_pdf(file)
+        except forms.ValidationError as error:
+            raise forms.ValidationError(
+                _("“%(file)s” was refused: %(reason)s"), params={"file": file.name, "reason": " ".join(error.messages)}
+            ) from None
         return file
 
 
