@@ -12,6 +12,10 @@ PORT ?= 8000
 # worker that sends e-mails from the queue beside the server (stopped when the server stops).
 run: setup prepare
 	$(MANAGE) load_demo
+	$(MANAGE) load_demo_meetings
+	$(MANAGE) load_demo_awards
+	$(MANAGE) load_demo_programme
+	$(MANAGE) load_demo_pages
 	$(MANAGE) demo_staff
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; $(MANAGE) runserver $(HOST):$(PORT)

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "habitat",
     "projects",
+    "hubs",
+    "awards",
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from habitat import views
 from habitat.sitemaps import OrganisationSitemap, StaticPagesSitemap
+from hubs import urls as hub_urls
 from projects import editing as project_editing
 from projects import urls as project_urls
 from projects import views as project_views
@@ -24,6 +25,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("projects/", include((project_urls.data_urlpatterns, "projects_data"))),
+    path("meetings/", include((hub_urls.data_urlpatterns, "hubs_data"))),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
 ]
 
@@ -33,6 +35,8 @@ urlpatterns += i18n_patterns(
     path("my/", project_editing.my_projects, name="my-projects"),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation-list"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
+    path("", include("hubs.urls")),
+    path("awards/", include("awards.urls")),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/delete/", views.delete_account, name="account-delete"),
     path("accounts/", include("allauth.urls")),
