@@ -1,6 +1,12 @@
-from django.urls import path  # noqa: F401 (the awards developer fills this list)
+from django.urls import path
+
+from awards import views
 
 app_name = "awards"
 
 # /<lang>/awards/...
-urlpatterns = []
+urlpatterns = [
+    path("", views.award_list, name="list"),
+    path("<slug:slug>/", views.award_detail, name="award"),
+    path("<slug:slug>/<int:year>/", views.edition_detail, name="edition"),
+]

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from translated_fields import TranslatedFieldAdmin
 
-from habitat.models import Organisation, User
+from habitat.models import Organisation, Page, User
 
 admin.site.site_header = _("Social Production of Habitat")
 admin.site.site_title = _("SPH platform")
@@ -22,4 +22,19 @@ class OrganisationAdmin(TranslatedFieldAdmin, admin.ModelAdmin):
         (_("Description"), {"fields": [*Organisation.description.fields, "logo", "website", "source_url"]}),
         (_("Where"), {"fields": ["city", "country"]}),
         (_("Membership"), {"fields": ["founded_year", "is_member", "member_since", "is_founding_member", "reviewed"]}),
+    ]
+
+
+@admin.register(Page)
+class PageAdmin(TranslatedFieldAdmin, admin.ModelAdmin):
+    list_display = ["__str__", "slug", "order", "show_in_navigation", "show_in_footer", "updated_at"]
+    list_editable = ["order", "show_in_navigation", "show_in_footer"]
+    search_fields = ["slug", "title_en", "title_fr", "title_es"]
+    prepopulated_fields = {"slug": ["title_en"]}
+    fieldsets = [
+        (None, {"fields": ["slug", "original_language", "order", "show_in_navigation", "show_in_footer"]}),
+        *[
+            (label, {"fields": [f"title_{code}", f"body_{code}"]})
+            for code, label in [("en", _("English")), ("fr", _("French")), ("es", _("Spanish"))]
+        ],
     ]

@@ -1,6 +1,11 @@
 from django.conf import settings
+from django.db import DatabaseError
+from django.db.models import Q
 from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+
+from habitat.models import Page
 
 MAP_LABELS = {
     # Translators: {in_view} and {total} are numbers of projects.
@@ -15,11 +20,26 @@ MAP_LABELS = {
 }
 
 
+def _platform_pages():
+    """The platform's own pages for the navigation and the footer, read in one query when a
+    template first asks for them."""
+    try:
+        pages = list(Page.objects.filter(Q(show_in_navigation=True) | Q(show_in_footer=True)))
+    except DatabaseError:
+        # The error page (500) must still render when the database is what failed.
+        pages = []
+    return {
+        "navigation": [page for page in pages if page.show_in_navigation],
+        "footer": [page for page in pages if page.show_in_footer],
+    }
+
+
 def site(request):
     """Links to the current page in each language, for the language switcher."""
     path = request.get_full_path()
     return {
         "map_labels": MAP_LABELS,
+        "platform_pages": SimpleLazyObject(_platform_pages),
         "language_links": [
             {"code": code, "name": name, "url": translate_url(path, code)} for code, name in settings.LANGUAGES
         ],

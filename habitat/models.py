@@ -1,6 +1,8 @@
+import nh3
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -97,3 +99,69 @@ class Organisation(models.Model):
         if self.acronym and self.acronym not in self.name:
             return f"{self.name} ({self.acronym})"
         return self.name
+
+
+# Staff write page bodies as HTML in the admin; only these tags and attributes survive.
+PAGE_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "a", "strong", "em", "blockquote"}
+PAGE_ATTRIBUTES = {"a": {"href"}}
+
+
+def clean_page_html(html):
+    """Staff HTML reduced to the tags a page needs: no script, style or event handler."""
+    return nh3.clean(html or "", tags=PAGE_TAGS, attributes=PAGE_ATTRIBUTES, link_rel="noopener noreferrer")
+
+
+class PageQuerySet(models.QuerySet):
+    def in_navigation(self):
+        return self.filter(show_in_navigation=True)
+
+    def in_footer(self):
+        return self.filter(show_in_footer=True)
+
+
+class Page(models.Model):
+    """One of the platform's own pages (the idea, its history, how to join...), written by staff."""
+
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    original_language = models.CharField(
+        _("original language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
+    )
+    title = translated(models.CharField(_("title"), max_length=200, blank=True))
+    body = translated(
+        models.TextField(
+            _("body"),
+            blank=True,
+            help_text=_(
+                "HTML: paragraphs, headings (h2, h3), lists, links, strong, em and quotations. "
+                "Anything else is removed on saving."
+            ),
+        )
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    show_in_navigation = models.BooleanField(_("show in the main navigation"), default=False)
+    show_in_footer = models.BooleanField(_("show in the footer"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
+        ordering = ["order", "slug"]
+
+    def __str__(self):
+        return self.title or self.slug
+
+    def save(self, *args, **kwargs):
+        for field in Page.body.fields:
+            setattr(self, field, clean_page_html(getattr(self, field)))
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("page", kwargs={"slug": self.slug})
+
+    @property
+    def safe_body(self):
+        """The body, cleaned again when shown: text put in by other means than save() (an
+        update(), a fixture) never reaches a page unsanitised."""
+        return mark_safe(clean_page_html(self.body))  # noqa: S308 -- cleaned by nh3 just above

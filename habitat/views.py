@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import ListView
 
 from habitat.forms import DeleteAccountForm, ProfileForm
-from habitat.models import Organisation
+from habitat.models import Organisation, Page
 
 
 class OrganisationListView(ListView):
@@ -111,3 +111,9 @@ def media(request, path):
     # Uploads never run code, even when opened directly.
     response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     return response
+
+
+def page_detail(request, slug):
+    """One of the platform's own pages; its body was cleaned of unsafe HTML when saved."""
+    page = get_object_or_404(Page, slug=slug)
+    return render(request, "habitat/page.html", {"page": page})

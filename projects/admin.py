@@ -21,12 +21,14 @@ from translated_fields import TranslatedFieldAdmin, show_language_code
 from projects.models import (
     InvalidTransition,
     ModerationEvent,
+    Programme,
     Project,
     ProjectActor,
     ProjectDocument,
     ProjectPhoto,
     ProjectReport,
     Status,
+    SupportAction,
     can_moderate,
 )
 
@@ -610,3 +612,50 @@ class ProjectReportAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+# --- Programmes of support ----------------------------------------------------------------
+
+
+class SupportActionInline(TranslatedFieldAdmin, admin.StackedInline):
+    model = SupportAction
+    extra = 0
+    autocomplete_fields = ["project"]
+    fields = [
+        ("axis", "kind", "year", "amount_eur"),
+        *SupportAction.title.fields,
+        *SupportAction.description.fields,
+        "project",
+        ("city", "country"),
+        "source_url",
+        "order",
+    ]
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(TranslatedFieldAdmin, admin.ModelAdmin):
+    list_display = ["__str__", "lead_organisation", "start_year", "end_year", "action_count", "project_count"]
+    list_select_related = ["lead_organisation"]
+    search_fields = ["name_en", "name_fr", "name_es", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    autocomplete_fields = ["lead_organisation", "funders"]
+    inlines = [SupportActionInline]
+    fieldsets = [
+        (None, {"fields": [*Programme.name.fields, "slug", "original_language"]}),
+        (_("Description"), {"fields": [*Programme.summary.fields, *Programme.description.fields]}),
+        (
+            _("Who and when"),
+            {"fields": ["lead_organisation", "funders", "country", "start_year", "end_year", "website", "source_url"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_figures()
+
+    @admin.display(description=_("actions"), ordering="action_count")
+    def action_count(self, programme):
+        return programme.action_count
+
+    @admin.display(description=_("projects"), ordering="project_count")
+    def project_count(self, programme):
+        return programme.project_count

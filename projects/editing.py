@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -202,6 +202,41 @@ def edit_section(request, slug, section):
     )
 
 
+def _bump_version(working):
+    Project.objects.filter(pk=working.pk).update(version=F("version") + 1)
+
+
+def _formset_conflict(request, working, formset):
+    """What another editor saved in this section since this one opened it, against what
+    this one sent: (label, saved, sent) rows, and the version now stored."""
+    stored = Project.objects.filter(pk=working.pk).values_list("version", flat=True).get()
+    sent = request.POST.get("version", "")
+    if not sent.isdigit() or int(sent) == stored:
+        return [], stored
+    rows = []
+    for form in formset.forms:
+        for name in form.changed_data:
+            if name in form.fields and name != "id":
+                label = f"{form.instance or _('new')} · {form.fields[name].label}"
+                rows.append((label, form.initial.get(name), form.cleaned_data.get(name)))
+    return rows, stored
+
+
+def _save_formset(request, working, formset, comment):
+    """Save ``formset`` unless another editor changed the same rows meanwhile; returns the
+    conflicting rows (nothing is saved then) and the version the next save is based on."""
+    conflict, stored = _formset_conflict(request, working, formset)
+    if conflict:
+        return conflict, stored
+
+    def save():
+        formset.save()
+        _bump_version(working)
+
+    _save_with_history(request, comment, save)
+    return [], stored + 1
+
+
 @login_required
 def edit_organisations(request, slug):
     project = _project_for_editor(request, slug)
@@ -210,22 +245,31 @@ def edit_organisations(request, slug):
         return redirect("projects:edit", slug=project.slug)
     formset = sections.ActorFormSet(instance=working, prefix="actors")
     new_form = sections.NewOrganisationForm(prefix="new")
+    conflict, version = [], working.version
     if request.method == "POST" and request.POST.get("action") == "add":
         new_form = sections.NewOrganisationForm(request.POST, prefix="new")
         if new_form.is_valid():
-            _save_with_history(request, "organisation named", lambda: new_form.save(working))
+            _save_with_history(request, "organisation named", lambda: (new_form.save(working), _bump_version(working)))
             messages.success(request, _("The organisation is added. Staff will check it before it gets its own page."))
             return redirect("projects:edit-organisations", slug=project.slug)
     elif request.method == "POST":
         formset = sections.ActorFormSet(request.POST, instance=working, prefix="actors")
         if formset.is_valid():
-            _save_with_history(request, "organisations saved", formset.save)
-            messages.success(request, _("The organisations are saved."))
-            return redirect("projects:edit-organisations", slug=project.slug)
+            conflict, version = _save_formset(request, working, formset, "organisations saved")
+            if not conflict:
+                messages.success(request, _("The organisations are saved."))
+                return redirect("projects:edit-organisations", slug=project.slug)
     return _render(
         request,
         "projects/edit/organisations.html",
-        {"project": project, "working": working, "formset": formset, "new_form": new_form},
+        {
+            "project": project,
+            "working": working,
+            "formset": formset,
+            "new_form": new_form,
+            "conflict": conflict,
+            "version": version,
+        },
     )
 
 
@@ -237,25 +281,34 @@ def edit_photos(request, slug):
         return redirect("projects:edit", slug=project.slug)
     formset = sections.PhotoFormSet(queryset=working.photos.all(), prefix="photos")
     new_form = sections.PhotoForm(prefix="new")
+    conflict, version = [], working.version
     if request.method == "POST" and request.POST.get("action") == "add":
         new_form = sections.PhotoForm(request.POST, request.FILES, prefix="new")
         if new_form.is_valid():
             photo = new_form.save(commit=False)
             photo.project = working
             photo.order = working.photos.count()
-            _save_with_history(request, "photo added", photo.save)
+            _save_with_history(request, "photo added", lambda: (photo.save(), _bump_version(working)))
             messages.success(request, _("The photo is added."))
             return redirect("projects:edit-photos", slug=project.slug)
     elif request.method == "POST":
         formset = sections.PhotoFormSet(request.POST, queryset=working.photos.all(), prefix="photos")
         if formset.is_valid():
-            _save_with_history(request, "photos saved", formset.save)
-            messages.success(request, _("The photos are saved."))
-            return redirect("projects:edit-photos", slug=project.slug)
+            conflict, version = _save_formset(request, working, formset, "photos saved")
+            if not conflict:
+                messages.success(request, _("The photos are saved."))
+                return redirect("projects:edit-photos", slug=project.slug)
     return _render(
         request,
         "projects/edit/photos.html",
-        {"project": project, "working": working, "formset": formset, "new_form": new_form},
+        {
+            "project": project,
+            "working": working,
+            "formset": formset,
+            "new_form": new_form,
+            "conflict": conflict,
+            "version": version,
+        },
     )
 
 
@@ -268,7 +321,7 @@ def edit_documents(request, slug):
     form = sections.DocumentForm(prefix="new")
     if request.method == "POST" and request.POST.get("delete"):
         document = get_object_or_404(working.documents, pk=request.POST["delete"])
-        _save_with_history(request, "document removed", document.delete)
+        _save_with_history(request, "document removed", lambda: (document.delete(), _bump_version(working)))
         messages.success(request, _("The document is removed."))
         return redirect("projects:edit-documents", slug=project.slug)
     if request.method == "POST":
@@ -277,7 +330,7 @@ def edit_documents(request, slug):
             document = form.save(commit=False)
             document.project = working
             document.order = working.documents.count()
-            _save_with_history(request, "document added", document.save)
+            _save_with_history(request, "document added", lambda: (document.save(), _bump_version(working)))
             messages.success(request, _("The document is added."))
             return redirect("projects:edit-documents", slug=project.slug)
     return _render(

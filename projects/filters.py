@@ -8,7 +8,7 @@ from django_countries import countries
 
 from habitat.models import Organisation
 from habitat.translation import LANGUAGE_CODES
-from projects.models import HousingModel, Project, Stage
+from projects.models import HousingModel, Programme, Project, Stage, SupportAction
 
 
 def countries_with_projects():
@@ -73,11 +73,24 @@ class ProjectFilter(django_filters.FilterSet):
         method="filter_organisation",
         empty_label=_("All organisations"),
     )
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme of support"),
+        queryset=Programme.objects.order_by("slug"),
+        to_field_name="slug",
+        method="filter_programme",
+        empty_label=_("All programmes"),
+    )
     priority_neighbourhood = django_filters.ChoiceFilter(
         label=_("Priority neighbourhood"),
         choices=[("true", _("Only in priority neighbourhoods")), ("false", _("Only outside them"))],
         empty_label=_("Any neighbourhood"),
         method="filter_priority_neighbourhood",
+    )
+    award = django_filters.ChoiceFilter(
+        label=_("Awards"),
+        choices=[("any", _("Has an award (winner, special mention or finalist)")), ("won", _("Has won an award"))],
+        empty_label=_("With or without awards"),
+        method="filter_award",
     )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=Sort.CHOICES, method="filter_nothing", empty_label=None
@@ -97,8 +110,18 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_organisation(self, queryset, name, value):
         return queryset.with_organisation(value)
 
+    def filter_programme(self, queryset, name, value):
+        return queryset.filter(Exists(SupportAction.objects.filter(programme=value, project=OuterRef("pk"))))
+
     def filter_priority_neighbourhood(self, queryset, name, value):
         return queryset.filter(priority_neighbourhood=value == "true")
+
+    def filter_award(self, queryset, name, value):
+        # The awards app owns nominations and their results; projects only knows the reverse
+        # relation, so it reads the model from there instead of importing awards.
+        nomination = Project.nominations.rel.related_model
+        results = ["winner", "special_mention"] if value == "won" else ["winner", "special_mention", "finalist"]
+        return queryset.filter(Exists(nomination.objects.filter(project=OuterRef("pk"), result__in=results)))
 
     def filter_nothing(self, queryset, name, value):
         # Sorting is applied after every filter, in filter_queryset().

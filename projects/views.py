@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,7 +12,8 @@ from habitat.ratelimits import RateLimit
 from projects import maps, notifications
 from projects.filters import ProjectFilter
 from projects.forms import ContactForm, ReportForm
-from projects.models import Project, ProjectReport
+from projects.models import Axis, Programme, Project, ProjectReport
+from projects.stats import project_statistics
 
 LATEST_PROJECTS_ON_HOME = 6
 
@@ -53,14 +55,21 @@ def project_detail(request, slug):
     except Project.DoesNotExist:
         return _redirect_to_merged_project(slug)
     actors = project.actors.select_related("organisation")
+    # The awards app adds the reverse relation; projects does not import it.
+    nominations = project.nominations.select_related("edition__award", "category").order_by(
+        "-edition__year", "edition__award__slug", "pk"
+    )
     return render(
         request,
         "projects/project_detail.html",
         {
             "project": project,
             "actors": actors,
+            "nominations": nominations,
             "photos": project.photos.all(),
             "documents": project.documents.all(),
+            # HUB meetings and conferences that visited the project (hubs.Meeting.visited_projects).
+            "meetings": project.visiting_meetings.order_by("-year", "-start_date"),
             "structured_data": structured_data(request, project),
             "can_edit": project.can_edit(request.user),
             "can_write_to_group": bool(notifications.contact_addresses(project)),
@@ -207,3 +216,49 @@ def map_json(request):
             "zoom": zoom,
         }
     )
+
+
+# --- Programmes of support and statistics -----------------------------------------------
+
+
+def programme_list(request):
+    programmes = (
+        Programme.objects.with_figures()
+        .select_related("lead_organisation")
+        .prefetch_related("funders")
+        .order_by("-start_year", "slug")
+    )
+    return render(request, "projects/programme_list.html", {"programmes": programmes})
+
+
+def programme_detail(request, slug):
+    """A programme, its actions along its three axes, its figures and the map of the
+    projects it supports (the list's own map, filtered by the programme)."""
+    programme = get_object_or_404(
+        Programme.objects.select_related("lead_organisation").prefetch_related("funders"), slug=slug
+    )
+    actions = list(
+        programme.actions.prefetch_related(
+            Prefetch("project", queryset=Project.objects.public(), to_attr="public_project")
+        )
+    )
+    axes = [
+        {"value": axis.value, "label": axis.label, "actions": [a for a in actions if a.axis == axis.value]}
+        for axis in Axis
+    ]
+    general = [a for a in actions if not a.axis]
+    return render(
+        request,
+        "projects/programme_detail.html",
+        {
+            "programme": programme,
+            "axes": axes,
+            "general_actions": general,
+            "figures": programme.figures(),
+            "filter_query": f"programme={programme.slug}",
+        },
+    )
+
+
+def statistics(request):
+    return render(request, "projects/stats.html", project_statistics())

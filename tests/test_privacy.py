@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from projects.models import LocationPrecision
+from awards.models import Award, Edition, Nomination
+from projects.models import LocationPrecision, Programme, SupportAction
 from tests.factories import make_organisation, make_project
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def leaks(content):
 @pytest.fixture
 def hidden_project():
     organisation = make_organisation(name_en="Muungano", slug="muungano")
-    return make_project(
+    project = make_project(
         name_en="Settlement facing eviction",
         summary_en="A group that asked to hide where it lives.",
         lon=EXACT_LON,
@@ -42,6 +43,18 @@ def hidden_project():
         country="KE",
         organisations=[organisation],
     )
+    # Award pages link the projects they name.
+    award = Award.objects.create(name_en="World Habitat Awards", slug="world-habitat-awards")
+    edition = Edition.objects.create(award=award, year=2019)
+    Nomination.objects.create(edition=edition, project=project, project_name=project.name_en, result="winner")
+    return project
+
+
+def programme_supporting(project):
+    """A programme whose action names the project: its page and map must not leak either."""
+    programme = Programme.objects.create(slug="support-programme", name_en="Support programme")
+    SupportAction.objects.create(programme=programme, project=project, title_en="Feasibility study", city="Nairobi")
+    return programme
 
 
 def public_outputs(project):
@@ -57,7 +70,18 @@ def public_outputs(project):
         f"/en/projects/{project.slug}/report/",
         "/en/organisations/",
         "/en/organisations/muungano/",
+        "/en/hubs/",
+        "/meetings/calendar.ics",
+        "/en/awards/",
+        "/en/awards/world-habitat-awards/",
+        "/en/awards/world-habitat-awards/2019/",
+        "/en/projects/?award=any",
         "/sitemap.xml",
+        "/en/stats/",
+        "/en/programmes/",
+        f"/en/programmes/{programme_supporting(project).slug}/",
+        "/en/projects/?programme=support-programme",
+        "/projects/map.json?programme=support-programme&bbox=-180,-85,180,85&zoom=18",
     ]
     urls += [f"/projects/map.json?bbox=-180,-85,180,85&zoom={zoom}" for zoom in range(0, 19)]
     urls += [f"/projects/map.json?bbox=36.7,-1.4,36.9,-1.2&zoom={zoom}" for zoom in range(10, 19)]

@@ -398,3 +398,46 @@ def test_project_page_offers_editing_to_its_editors_only(client, editor, publish
     assert edit_link not in client.get(published.get_absolute_url()).text
     assert edit_link not in login(client, make_user()).get(published.get_absolute_url()).text
     assert edit_link in login(client, editor).get(published.get_absolute_url()).text
+
+
+def test_two_editors_changing_photo_captions_the_second_sees_both(client, editor, draft, media_root):
+    from projects.models import ProjectPhoto
+
+    photo = ProjectPhoto(project=draft, image=SimpleUploadedFile("a.jpg", jpeg()), alt_text="Houses", caption="Old")
+    photo.full_clean()
+    photo.save()
+    draft.refresh_from_db()
+    co_editor = make_user()
+    draft.editors.add(co_editor)
+
+    def photos_data(caption, version):
+        return {
+            "action": "save",
+            "version": version,
+            "photos-TOTAL_FORMS": "1",
+            "photos-INITIAL_FORMS": "1",
+            "photos-0-id": photo.pk,
+            "photos-0-alt_text": "Houses",
+            "photos-0-caption": caption,
+            "photos-0-credit": "",
+            "photos-0-order": "0",
+        }
+
+    opened_at = draft.version
+    assert (
+        login(client, editor)
+        .post(f"/en/projects/{draft.slug}/edit/photos/", photos_data("First", opened_at))
+        .status_code
+        == 302
+    )
+    response = login(client, co_editor).post(
+        f"/en/projects/{draft.slug}/edit/photos/", photos_data("Second", opened_at)
+    )
+    assert response.status_code == 200
+    assert [row[1:] for row in response.context["conflict"]] == [("First", "Second")]
+    photo.refresh_from_db()
+    assert photo.caption == "First"
+    again = client.post(f"/en/projects/{draft.slug}/edit/photos/", photos_data("Second", response.context["version"]))
+    assert again.status_code == 302
+    photo.refresh_from_db()
+    assert photo.caption == "Second"

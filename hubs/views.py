@@ -1,0 +1,117 @@
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
+
+from habitat.models import Organisation
+from hubs import feeds
+from hubs.models import Hub, Meeting, Session
+from projects.models import Project
+
+
+def _map_points(meetings):
+    """The meetings with a place, grouped by place (Geneva has many), for the /hubs/ map."""
+    points = {}
+    for meeting in meetings:
+        if not meeting.location:
+            continue
+        key = (round(meeting.location.y, 3), round(meeting.location.x, 3))
+        point = points.setdefault(key, {"lat": key[0], "lng": key[1], "place": meeting.place_text(), "meetings": []})
+        point["meetings"].append(
+            {"name": meeting.name, "url": meeting.get_absolute_url(), "when": meeting.dates_text()}
+        )
+    return list(points.values())
+
+
+def hub_list(request):
+    meetings = list(Meeting.objects.select_related("hub"))
+    upcoming = set(Meeting.objects.upcoming().values_list("pk", flat=True))
+    past = set(Meeting.objects.past().values_list("pk", flat=True))
+    hubs = list(Hub.objects.all())
+    by_hub = {hub.pk: {"hub": hub, "upcoming": [], "past": [], "undated": []} for hub in hubs}
+    global_events = {"upcoming": [], "past": [], "undated": []}
+    for meeting in meetings:
+        group = by_hub[meeting.hub_id] if meeting.hub_id else global_events
+        when = "upcoming" if meeting.pk in upcoming else "past" if meeting.pk in past else "undated"
+        group[when].append(meeting)
+    for group in [*by_hub.values(), global_events]:
+        group["upcoming"].sort(key=lambda m: (m.year, m.start_date is None, m.start_date))
+    return render(
+        request,
+        "hubs/hub_list.html",
+        {
+            "hub_groups": list(by_hub.values()),
+            "global_events": global_events,
+            "map_points": _map_points(meetings),
+            "map_labels": {"meetings": gettext("Meetings in {place}")},
+        },
+    )
+
+
+def hub_detail(request, slug):
+    hub = get_object_or_404(Hub, slug=slug)
+    meetings = hub.meetings.all()
+    return render(
+        request,
+        "hubs/hub_detail.html",
+        {
+            "hub": hub,
+            "upcoming": meetings.upcoming(),
+            "past": meetings.past(),
+            "undated": meetings.undated(),
+        },
+    )
+
+
+def meeting_detail(request, slug):
+    sessions = Session.objects.prefetch_related(Prefetch("organisations", Organisation.objects.order_by("slug")))
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("hub").prefetch_related(
+            Prefetch("sessions", sessions),
+            "organisers",
+            "participants",
+            Prefetch("visited_projects", Project.objects.public().order_by("slug")),
+            "documents",
+            "photos",
+        ),
+        slug=slug,
+    )
+    return render(request, "hubs/meeting_detail.html", {"meeting": meeting})
+
+
+def conference(request):
+    years = (
+        Meeting.objects.global_events()
+        .filter(year__isnull=False)
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+    return render(request, "hubs/conference.html", {"years": list(years)})
+
+
+def conference_year(request, year):
+    meetings = list(Meeting.objects.global_events().filter(year=year).order_by("start_date", "pk"))
+    if not meetings:
+        raise Http404("No conference that year.")
+    return render(request, "hubs/conference_year.html", {"year": year, "meetings": meetings})
+
+
+def _calendar_response(request, meetings, name, filename):
+    calendar = feeds.build_calendar(meetings, absolute_url=request.build_absolute_uri, name=name)
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def calendar_ics(request):
+    meetings = Meeting.objects.in_calendar().order_by("start_date", "pk").prefetch_related("sessions")
+    return _calendar_response(request, meetings, gettext("Social Production of Habitat meetings"), "meetings.ics")
+
+
+def meeting_ics(request, slug):
+    meeting = get_object_or_404(Meeting.objects.prefetch_related("sessions"), slug=slug)
+    if not meeting.start_date:
+        # Nothing to put in a calendar without inventing a day.
+        raise Http404("This meeting's days are not known.")
+    return _calendar_response(request, [meeting], meeting.name, f"{meeting.slug}.ics")
