@@ -86,7 +86,7 @@ def test_meeting_page_with_unknown_dates_and_no_programme_reads_well(client):
     assert "The dates are not known." in response.text
     assert "programme-heading" not in response.text
     assert 'id="meeting-map"' not in response.text
-    assert ".ics" not in response.text
+    assert f"/meetings/{meeting.slug}.ics" not in response.text
     assert "None" not in response.text
 
 
