@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from habitat.models import Organisation
+from habitat.models import Organisation, Page
 
 
 class StaticPagesSitemap(Sitemap):
@@ -9,7 +9,16 @@ class StaticPagesSitemap(Sitemap):
     alternates = True
 
     def items(self):
-        return ["home", "projects:list", "organisation-list"]
+        return [
+            "home",
+            "projects:list",
+            "organisation-list",
+            "hubs:list",
+            "hubs:conference",
+            "awards:list",
+            "programmes:list",
+            "stats",
+        ]
 
     def location(self, item):
         return reverse(item)
@@ -24,3 +33,11 @@ class OrganisationSitemap(Sitemap):
 
     def lastmod(self, organisation):
         return organisation.updated_at
+
+
+class PageSitemap(Sitemap):
+    i18n = True
+    alternates = True
+
+    def items(self):
+        return Page.objects.only("slug").order_by("order", "pk")

@@ -4,18 +4,26 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from awards.sitemaps import AwardSitemap, EditionSitemap
 from habitat import views
-from habitat.sitemaps import OrganisationSitemap, StaticPagesSitemap
+from habitat.sitemaps import OrganisationSitemap, PageSitemap, StaticPagesSitemap
 from hubs import urls as hub_urls
+from hubs.sitemaps import HubSitemap, MeetingSitemap
 from projects import editing as project_editing
 from projects import urls as project_urls
 from projects import views as project_views
-from projects.sitemaps import ProjectSitemap
+from projects.sitemaps import ProgrammeSitemap, ProjectSitemap
 
 sitemaps = {
-    "pages": StaticPagesSitemap,
+    "site": StaticPagesSitemap,
     "projects": ProjectSitemap,
     "organisations": OrganisationSitemap,
+    "hubs": HubSitemap,
+    "meetings": MeetingSitemap,
+    "awards": AwardSitemap,
+    "award-years": EditionSitemap,
+    "programmes": ProgrammeSitemap,
+    "about": PageSitemap,
 }
 
 # The admin's own log-in form checks the password alone, which would let staff past their

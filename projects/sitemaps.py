@@ -1,6 +1,6 @@
 from django.contrib.sitemaps import Sitemap
 
-from projects.models import Project
+from projects.models import Programme, Project
 
 
 class ProjectSitemap(Sitemap):
@@ -14,3 +14,11 @@ class ProjectSitemap(Sitemap):
 
     def lastmod(self, project):
         return project.updated_at
+
+
+class ProgrammeSitemap(Sitemap):
+    i18n = True
+    alternates = True
+
+    def items(self):
+        return Programme.objects.only("slug").order_by("pk")
