@@ -133,7 +133,7 @@ class ProjectQuerySet(models.QuerySet):
 
         Every public page, the map, feeds, exports and statistics start from here.
         """
-        return self.filter(status=Status.PUBLISHED, revision_of__isnull=True, merged_into__isnull=True)
+        return self.filter(LISTED_ROWS, status=Status.PUBLISHED)
 
     def search(self, text):
         query = search_query(text)
@@ -221,6 +221,11 @@ def unique_slug(model, text, *, exclude_pk=None):
     while others.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+# The rows that can be public: not a working copy, not a merged duplicate. The indexes that
+# public pages use are partial on these rows, so that public() can be answered from them.
+LISTED_ROWS = Q(revision_of__isnull=True, merged_into__isnull=True)
 
 
 class Project(models.Model):
@@ -320,13 +325,15 @@ class Project(models.Model):
         permissions = [("moderate_project", _("Can moderate projects"))]
         indexes = [
             # Every cluster cell is a range of map_cell: per-level aggregates will scan it.
-            models.Index(fields=["status", "map_cell"], name="project_status_cell"),
-            models.Index(fields=["status", "country"], name="project_status_country"),
+            models.Index(fields=["status", "map_cell"], condition=LISTED_ROWS, name="project_status_cell"),
+            models.Index(fields=["status", "country"], condition=LISTED_ROWS, name="project_status_country"),
             # Probable duplicates in the same city (similar_to() compares cities case-blind).
             models.Index("status", "country", Upper("city"), name="project_status_city"),
-            models.Index(fields=["status", "stage"], name="project_status_stage"),
-            models.Index(fields=["status", "-published_at", "-id"], name="project_status_published"),
-            models.Index(fields=["status", "name_en"], name="project_status_name"),
+            models.Index(fields=["status", "stage"], condition=LISTED_ROWS, name="project_status_stage"),
+            models.Index(
+                fields=["status", "-published_at", "-id"], condition=LISTED_ROWS, name="project_status_published"
+            ),
+            models.Index(fields=["status", "name_en"], condition=LISTED_ROWS, name="project_status_name"),
             models.Index(fields=["priority_neighbourhood"], name="project_priority"),
             GinIndex(fields=["housing_models"], name="project_housing_models"),
             GinIndex(fields=["search_vector"], name="project_search"),
