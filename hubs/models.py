@@ -20,10 +20,10 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from habitat import documents, images
 from habitat.models import Language, Organisation
 from habitat.translation import translated
-from projects.models import Project, random_name
+from habitat.uploads import CleanedPdf, ReencodedPhoto, random_name, validate_pdf
+from projects.models import Project
 
 
 @cache
@@ -284,11 +284,7 @@ def upload_meeting_document(instance, filename):
     return random_name("meetings/documents", filename)
 
 
-def validate_pdf(file):
-    documents.clean_pdf(file)
-
-
-class MeetingDocument(models.Model):
+class MeetingDocument(CleanedPdf):
     """A report or other PDF from a meeting."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
@@ -304,15 +300,8 @@ class MeetingDocument(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        # A new PDF is rewritten without its author and other metadata before it is stored.
-        if self.file and not self.file._committed:
-            cleaned = documents.clean_pdf(self.file.file)
-            self.file.save(cleaned.name, cleaned, save=False)
-        super().save(*args, **kwargs)
 
-
-class MeetingPhoto(models.Model):
+class MeetingPhoto(ReencodedPhoto):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("image"), upload_to=upload_meeting_photo)
     alt_text = models.CharField(
@@ -330,17 +319,3 @@ class MeetingPhoto(models.Model):
     def __str__(self):
         return self.caption or self.alt_text
 
-    def clean(self):
-        super().clean()
-        if self.image and not self.image._committed:
-            try:
-                self._reencoded = images.reencode(self.image.file)
-            except ValidationError as error:
-                raise ValidationError({"image": error.messages}) from None
-
-    def save(self, *args, **kwargs):
-        # Every new upload is re-encoded (no EXIF, no GPS), whether it came through a form or not.
-        if self.image and not self.image._committed:
-            reencoded = getattr(self, "_reencoded", None) or images.reencode(self.image.file)
-            self.image.save(reencoded.name, reencoded, save=False)
-        super().save(*args, **kwargs)

@@ -1,6 +1,5 @@
 import math
 import secrets
-from pathlib import PurePath
 
 import reversion
 from django import forms
@@ -28,9 +27,10 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from habitat import documents, geo, images
+from habitat import geo
 from habitat.models import Language, Organisation
 from habitat.translation import LANGUAGE_CODES, translated
+from habitat.uploads import CleanedPdf, ReencodedPhoto, random_name, validate_pdf
 from projects import notifications
 
 YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
@@ -691,12 +691,6 @@ class ProjectActor(models.Model):
         return f"{self.organisation} ({self.get_role_display() or '-'})"
 
 
-def random_name(folder, filename):
-    """Uploads get random names: nothing the uploader called the file reaches the public."""
-    suffix = PurePath(filename).suffix.lower()[:6]
-    return f"{folder}/{secrets.token_urlsafe(16)}{suffix}"
-
-
 def upload_photo(instance, filename):
     return random_name("photos", filename)
 
@@ -705,7 +699,7 @@ def upload_document(instance, filename):
     return random_name("documents", filename)
 
 
-class ProjectPhoto(models.Model):
+class ProjectPhoto(ReencodedPhoto):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("image"), upload_to=upload_photo)
     caption = models.CharField(_("caption"), max_length=300, blank=True)
@@ -725,28 +719,8 @@ class ProjectPhoto(models.Model):
     def __str__(self):
         return self.caption or self.alt_text
 
-    def clean(self):
-        super().clean()
-        if self.image and not self.image._committed:
-            try:
-                self._reencoded = images.reencode(self.image.file)
-            except ValidationError as error:
-                raise ValidationError({"image": error.messages}) from None
 
-    def save(self, *args, **kwargs):
-        # Every new upload is re-encoded, whether it came through a form or not.
-        if self.image and not self.image._committed:
-            reencoded = getattr(self, "_reencoded", None) or images.reencode(self.image.file)
-            self.image.save(reencoded.name, reencoded, save=False)
-        super().save(*args, **kwargs)
-
-
-def validate_pdf(file):
-    """A document must be a readable PDF by its content, whatever its name says."""
-    documents.clean_pdf(file)
-
-
-class ProjectDocument(models.Model):
+class ProjectDocument(CleanedPdf):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(_("file"), upload_to=upload_document, validators=[validate_pdf])
     title = models.CharField(_("title"), max_length=200)
@@ -759,13 +733,6 @@ class ProjectDocument(models.Model):
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, **kwargs):
-        # A new PDF is rewritten without its author and other metadata before it is stored.
-        if self.file and not self.file._committed:
-            cleaned = documents.clean_pdf(self.file.file)
-            self.file.save(cleaned.name, cleaned, save=False)
-        super().save(*args, **kwargs)
 
 
 class ModerationEvent(models.Model):
