@@ -206,6 +206,17 @@ def _bump_version(working):
     Project.objects.filter(pk=working.pk).update(version=F("version") + 1)
 
 
+def _change_section(request, working, comment, change):
+    """Apply ``change`` to a section kept outside the project's own row (photos, documents,
+    organisations): recorded in the history, and the project's version moves on."""
+
+    def save():
+        change()
+        _bump_version(working)
+
+    _save_with_history(request, comment, save)
+
+
 def _formset_conflict(request, working, formset):
     """What another editor saved in this section since this one opened it, against what
     this one sent: (label, saved, sent) rows, and the version now stored."""
@@ -229,11 +240,7 @@ def _save_formset(request, working, formset, comment):
     if conflict:
         return conflict, stored
 
-    def save():
-        formset.save()
-        _bump_version(working)
-
-    _save_with_history(request, comment, save)
+    _change_section(request, working, comment, formset.save)
     return [], stored + 1
 
 
@@ -249,7 +256,7 @@ def edit_organisations(request, slug):
     if request.method == "POST" and request.POST.get("action") == "add":
         new_form = sections.NewOrganisationForm(request.POST, prefix="new")
         if new_form.is_valid():
-            _save_with_history(request, "organisation named", lambda: (new_form.save(working), _bump_version(working)))
+            _change_section(request, working, "organisation named", lambda: new_form.save(working))
             messages.success(request, _("The organisation is added. Staff will check it before it gets its own page."))
             return redirect("projects:edit-organisations", slug=project.slug)
     elif request.method == "POST":
@@ -288,7 +295,7 @@ def edit_photos(request, slug):
             photo = new_form.save(commit=False)
             photo.project = working
             photo.order = working.photos.count()
-            _save_with_history(request, "photo added", lambda: (photo.save(), _bump_version(working)))
+            _change_section(request, working, "photo added", photo.save)
             messages.success(request, _("The photo is added."))
             return redirect("projects:edit-photos", slug=project.slug)
     elif request.method == "POST":
@@ -321,7 +328,7 @@ def edit_documents(request, slug):
     form = sections.DocumentForm(prefix="new")
     if request.method == "POST" and request.POST.get("delete"):
         document = get_object_or_404(working.documents, pk=request.POST["delete"])
-        _save_with_history(request, "document removed", lambda: (document.delete(), _bump_version(working)))
+        _change_section(request, working, "document removed", document.delete)
         messages.success(request, _("The document is removed."))
         return redirect("projects:edit-documents", slug=project.slug)
     if request.method == "POST":
@@ -330,7 +337,7 @@ def edit_documents(request, slug):
             document = form.save(commit=False)
             document.project = working
             document.order = working.documents.count()
-            _save_with_history(request, "document added", lambda: (document.save(), _bump_version(working)))
+            _change_section(request, working, "document added", document.save)
             messages.success(request, _("The document is added."))
             return redirect("projects:edit-documents", slug=project.slug)
     return _render(

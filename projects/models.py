@@ -404,6 +404,22 @@ class Project(models.Model):
     # --- Moderation. Nobody assigns ``status``: these methods do, after checking who asks
     # and from which state, and each one records an event and notifies the people concerned.
 
+    def _set_state(self, status, action, *, by, message="", notify=None):
+        """Move to ``status``, record ``action`` and tell the people concerned: the one way
+        every moderation step changes a project's state."""
+        self.status = status
+        fields = ["status", "updated_at"]
+        if status == Status.SUBMITTED:
+            self.submitted_at = timezone.now()
+            fields.append("submitted_at")
+        if status == Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+            fields.append("published_at")
+        self.save(update_fields=fields)
+        event = self.record(action, by=by, message=message)
+        (notify or notifications.decided)(self, event)
+        return event
+
     def _require(self, allowed, states, refusal):
         """Raise PermissionDenied for the wrong person, ``refusal`` for the wrong state."""
         if not allowed:
@@ -439,12 +455,12 @@ class Project(models.Model):
             raise InvalidTransition(
                 _("Before submitting, add: %(missing)s.") % {"missing": ", ".join(map(str, missing))}
             )
-        self.status = Status.SUBMITTED
-        self.submitted_at = timezone.now()
-        self.save(update_fields=["status", "submitted_at", "updated_at"])
-        event = self.record(ModerationEvent.Action.SUBMITTED, by=by)
-        notifications.submitted(self, event)
-        return event
+        return self._set_state(
+            Status.SUBMITTED,
+            ModerationEvent.Action.SUBMITTED,
+            by=by,
+            notify=notifications.submitted,
+        )
 
     submit.alters_data = True
 
@@ -458,12 +474,7 @@ class Project(models.Model):
             event = original.record(ModerationEvent.Action.CHANGE_PUBLISHED, by=by, message=message)
             notifications.decided(original, event)
             return event
-        self.status = Status.PUBLISHED
-        self.published_at = self.published_at or timezone.now()
-        self.save(update_fields=["status", "published_at", "updated_at"])
-        event = self.record(ModerationEvent.Action.PUBLISHED, by=by, message=message)
-        notifications.decided(self, event)
-        return event
+        return self._set_state(Status.PUBLISHED, ModerationEvent.Action.PUBLISHED, by=by, message=message)
 
     publish.alters_data = True
 
@@ -473,11 +484,9 @@ class Project(models.Model):
         self._require(can_moderate(by), {Status.SUBMITTED}, _("Only a submitted project can be sent back for changes."))
         if not message.strip():
             raise InvalidTransition(_("Say what the group should change."))
-        self.status = Status.CHANGES_REQUESTED
-        self.save(update_fields=["status", "updated_at"])
-        event = self.record(ModerationEvent.Action.CHANGES_REQUESTED, by=by, message=message)
-        notifications.decided(self.revision_of or self, event)
-        return event
+        return self._set_state(
+            Status.CHANGES_REQUESTED, ModerationEvent.Action.CHANGES_REQUESTED, by=by, message=message
+        )
 
     request_changes.alters_data = True
 
@@ -487,11 +496,7 @@ class Project(models.Model):
         self._require(can_moderate(by), {Status.SUBMITTED}, _("Only a submitted project can be rejected."))
         if not reason.strip():
             raise InvalidTransition(_("Give the reason for the rejection."))
-        self.status = Status.REJECTED
-        self.save(update_fields=["status", "updated_at"])
-        event = self.record(ModerationEvent.Action.REJECTED, by=by, message=reason)
-        notifications.decided(self.revision_of or self, event)
-        return event
+        return self._set_state(Status.REJECTED, ModerationEvent.Action.REJECTED, by=by, message=reason)
 
     reject.alters_data = True
 
@@ -503,11 +508,7 @@ class Project(models.Model):
             set() if self.revision_of_id else {Status.PUBLISHED},
             _("Only a published project can be archived."),
         )
-        self.status = Status.ARCHIVED
-        self.save(update_fields=["status", "updated_at"])
-        event = self.record(ModerationEvent.Action.ARCHIVED, by=by, message=message)
-        notifications.decided(self, event)
-        return event
+        return self._set_state(Status.ARCHIVED, ModerationEvent.Action.ARCHIVED, by=by, message=message)
 
     archive.alters_data = True
 
@@ -521,11 +522,7 @@ class Project(models.Model):
         if self.merged_into_id:
             # It may never have been approved (a merged submission), and its address redirects.
             raise InvalidTransition(_("A project merged into another cannot be restored."))
-        self.status = Status.PUBLISHED
-        self.save(update_fields=["status", "updated_at"])
-        event = self.record(ModerationEvent.Action.RESTORED, by=by, message=message)
-        notifications.decided(self, event)
-        return event
+        return self._set_state(Status.PUBLISHED, ModerationEvent.Action.RESTORED, by=by, message=message)
 
     restore.alters_data = True
 

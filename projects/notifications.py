@@ -37,6 +37,7 @@ def submitted(project, event):
 
 def decided(project, event):
     """Editors hear of every decision on their project, with the moderator's message."""
+    project = project.revision_of or project  # a working copy's editors are its project's
     with translation.override(project.original_language):
         subject = _("%(name)s: %(decision)s") % {"name": project.name, "decision": event.get_action_display()}
         body = render_to_string(
