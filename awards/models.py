@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
-from habitat.models import Organisation
+from habitat.models import PUBLIC_ORGANISATIONS, Organisation
 from habitat.translation import translated
 from projects.models import Project
 
@@ -41,6 +41,7 @@ class Award(models.Model):
         null=True,
         blank=True,
         related_name="awards",
+        limit_choices_to=PUBLIC_ORGANISATIONS,
     )
     website = models.URLField(_("website"), max_length=300, blank=True)
 
@@ -121,7 +122,12 @@ class NominationQuerySet(models.QuerySet):
         ).filter(Q(project_is_public=True) | ~Q(project_name=""))
 
     def distinctions(self):
+        """What "has an award" means in the directory: won, mentioned or shortlisted."""
         return self.filter(result__in=DISTINCTIONS)
+
+    def wins(self):
+        """What "has won an award" means: won or given a special mention."""
+        return self.filter(result__in=WINS)
 
     def ranked(self):
         """Winners first, then by level (gold, silver, bronze), then by name."""

@@ -2,7 +2,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from awards.models import WINS, Award, Category, Edition, Nomination
+from awards.models import Award, Category, Edition, Nomination
 
 
 def award_list(request):
@@ -15,7 +15,7 @@ def award_detail(request, slug):
     award = get_object_or_404(Award.objects.select_related("organiser"), slug=slug)
     editions = award.editions.annotate(
         nomination_count=Count("nominations"),
-        win_count=Count("nominations", filter=Q(nominations__result__in=WINS)),
+        win_count=Count("nominations", filter=Q(nominations__in=Nomination.objects.wins())),
     ).order_by("-year", "label", "region")
     return render(request, "awards/award_detail.html", {"award": award, "editions": editions})
 

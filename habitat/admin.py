@@ -8,7 +8,20 @@ from habitat.models import Organisation, Page, User
 admin.site.site_header = _("Social Production of Habitat")
 admin.site.site_title = _("SPH platform")
 
-admin.site.register(User, UserAdmin)
+
+@admin.register(User)
+class HabitatUserAdmin(UserAdmin):
+    list_display = ["email", "display_name", "language", "is_staff", "is_active", "date_joined"]
+    search_fields = ["email", "display_name", "first_name", "last_name"]
+    ordering = ["email"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("How others know them"), {"fields": ["display_name", "first_name", "last_name", "language"]}),
+        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+        # The username is random and never shown; kept because Django's auth needs one.
+        (_("Internal"), {"classes": ["collapse"], "fields": ["username"]}),
+    ]
 
 
 @admin.register(Organisation)

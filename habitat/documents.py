@@ -5,13 +5,19 @@ import io
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
+
+MAX_BYTES = 20 * 1024 * 1024
+HELP_TEXT = gettext_lazy("A PDF document, 20 MB at most. Its author and other metadata are removed.")
 
 
 def clean_pdf(file):
     """A copy of the PDF ``file`` without its document information (author, creator, …)
     or XMP metadata. Raises ValidationError if it is not a PDF we can read."""
+    if file.size is not None and file.size > MAX_BYTES:
+        raise ValidationError(_("This document is larger than 20 MB."), code="too_large")
     file.seek(0)
     if not file.read(1024).lstrip().startswith(b"%PDF-"):
         file.seek(0)

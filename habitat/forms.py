@@ -3,11 +3,41 @@ from django.utils.translation import gettext_lazy as _
 
 from habitat.models import User
 
+DISPLAY_NAME_HELP = _(
+    "How the other people on the platform will know you: your own name, a first name, or your "
+    "group's. Your e-mail address is never shown to them."
+)
+
+
+class SignupDetailsForm(forms.Form):
+    """What allauth's sign-up form asks beyond the address and the password (its adapter
+    saves it, with the language of the page the person signed up on)."""
+
+    display_name = forms.CharField(
+        label=_("Your name on the platform"),
+        max_length=80,
+        help_text=DISPLAY_NAME_HELP,
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+        error_messages={"required": _("Choose the name that the other people on the platform will see.")},
+    )
+
+    def signup(self, request, user):
+        """Called by allauth once the account is saved; the adapter has done the work."""
+
 
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["first_name", "last_name"]
+        fields = ["display_name", "language", "first_name", "last_name"]
+        labels = {"display_name": _("Your name on the platform"), "language": _("Language of your e-mails")}
+        help_texts = {"display_name": DISPLAY_NAME_HELP}
+        error_messages = {
+            "display_name": {"required": _("Choose the name that the other people on the platform will see.")},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].required = True
 
 
 class DeleteAccountForm(forms.Form):

@@ -1,4 +1,7 @@
-"""Geography shared by every map: public points, map cells, bounding boxes, clustering.
+"""Geometry shared by every map: public points, map cells, bounding boxes, zoom levels.
+
+Pure computation on numbers and points; the queries that use it live with their models
+(``ProjectQuerySet.clusters``).
 
 Two ideas keep the map both private and fast:
 
@@ -19,9 +22,7 @@ import math
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.gis.db.models import Extent
 from django.contrib.gis.geos import Point, Polygon
-from django.db.models import Avg, Count, F, FloatField, Func, Min
 from django.utils.translation import gettext as _
 
 # 2**24 cells per axis: about 2.4 m at the equator, finer than any point we publish.
@@ -136,20 +137,3 @@ def parse_zoom(text):
     if not 0 <= zoom <= MAX_ZOOM:
         raise BadMapRequest(_("The zoom must be a whole number between 0 and %(max)d.") % {"max": MAX_ZOOM})
     return zoom
-
-
-def clusters(queryset, *, zoom):
-    """Group ``queryset`` into the map cells of ``zoom``, in PostGIS.
-
-    Returns dicts with the cell's key, its count, the mean public position, the extent of
-    its points (a zero-size extent is a "stack" that no zoom can split) and the smallest id.
-    """
-    x = Func("public_location", function="ST_X", output_field=FloatField())
-    y = Func("public_location", function="ST_Y", output_field=FloatField())
-    return list(
-        queryset.order_by()
-        .annotate(cell=F("map_cell").bitrightshift(cluster_shift(zoom)))
-        .values("cell")
-        .annotate(count=Count("pk"), x=Avg(x), y=Avg(y), extent=Extent("public_location"), first_id=Min("pk"))
-        .order_by("-count", "cell")
-    )

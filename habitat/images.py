@@ -10,12 +10,15 @@ import warnings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from PIL import Image, ImageOps
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+ACCEPTED_TYPES = ["image/jpeg", "image/png", "image/webp"]
 MAX_BYTES = 10 * 1024 * 1024
 # Far below Pillow's own decompression-bomb limit (about 179 million pixels).
 MAX_PIXELS = 40_000_000
+HELP_TEXT = gettext_lazy("JPEG, PNG or WebP, 10 MB at most. Location data in the file is removed.")
 
 
 def reencode(file):

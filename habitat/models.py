@@ -1,24 +1,16 @@
 import nh3
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from habitat.slugs import unique_slug
 from habitat.translation import translated
-
-
-class User(AbstractUser):
-    """A person with an account: an inhabitant group's editor, an organisation's editor, staff.
-
-    Our own model from the start so that accounts can grow (profile, second factor)
-    without a painful swap later.
-    """
-
-    class Meta:
-        verbose_name = _("user")
-        verbose_name_plural = _("users")
+from habitat.uploads import PhotoField, StoredFile
 
 
 class Language(models.TextChoices):
@@ -27,15 +19,69 @@ class Language(models.TextChoices):
     SPANISH = "es", _("Spanish")
 
 
+class User(AbstractUser):
+    """A person with an account: an inhabitant group's editor, an organisation's editor, staff.
+
+    Other people know a user by ``display_name`` alone, which they choose at sign-up: nothing
+    derived from their e-mail address (the username is random) is ever shown to anyone else.
+    Every e-mail to them is written in ``language``.
+    """
+
+    display_name = models.CharField(
+        _("display name"),
+        max_length=80,
+        blank=True,
+        help_text=_(
+            "How the other people on the platform know you: in invitations, among a project's "
+            "editors and in its history. Your e-mail address is never shown to them."
+        ),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+        help_text=_("The language of the e-mails the platform sends you."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.public_name
+
+    @property
+    def public_name(self):
+        """The name others see: the display name, or a neutral one for an account that has
+        none yet (made before display names existed, or by a command)."""
+        return self.display_name or gettext("Member %(number)d") % {"number": self.pk or 0}
+
+
+# Organisations that visitors may see: those staff have reviewed. One named by a group while
+# listing its project stays out of every public page, list, sitemap and filter until then.
+# Read through OrganisationQuerySet.public(), and by the relations that staff choose public
+# organisations for (a meeting's organisers, a programme's funders...) as limit_choices_to.
+PUBLIC_ORGANISATIONS = Q(reviewed=True)
+
+
 class OrganisationQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(PUBLIC_ORGANISATIONS)
+
     def founding(self):
-        return self.filter(is_founding_member=True)
+        return self.public().filter(is_founding_member=True)
 
     def members(self):
-        return self.filter(is_member=True)
+        return self.public().filter(is_member=True)
+
+    def create_for_review(self, *, name, website=""):
+        """An organisation named by a group, waiting for staff to review it."""
+        slug = unique_slug(self.model, name, fallback="organisation", max_length=180)
+        return self.create(name_en=name, slug=slug, website=website, reviewed=False)
 
 
-class Organisation(models.Model):
+class Organisation(StoredFile):
     class Kind(models.TextChoices):
         NETWORK = "network", _("network")
         NGO = "ngo", _("NGO")
@@ -59,7 +105,7 @@ class Organisation(models.Model):
         _("original language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
     )
     description = translated(models.TextField(_("description"), blank=True))
-    logo = models.ImageField(_("logo"), upload_to="organisations/", blank=True)
+    logo = PhotoField(_("logo"), blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     country = CountryField(_("country"), blank=True)
@@ -82,6 +128,8 @@ class Organisation(models.Model):
 
     objects = OrganisationQuerySet.as_manager()
 
+    upload_folder = "organisations"
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -99,6 +147,12 @@ class Organisation(models.Model):
         if self.acronym and self.acronym not in self.name:
             return f"{self.name} ({self.acronym})"
         return self.name
+
+    @classmethod
+    def visible_to(cls, user):
+        if user.has_perm("habitat.change_organisation"):
+            return cls.objects.all()
+        return cls.objects.public()
 
 
 # Staff write page bodies as HTML in the admin; only these tags and attributes survive.

@@ -190,9 +190,17 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 # --- E-mail, tasks, cache ----------------------------------------------------------------
-# The public address of the site, for links in e-mails.
+# The public address of the site, for links in e-mails, and its name in their signature.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SPH platform <no-reply@localhost>")
+# Translated into the reader's language unless the operator names the site themselves.
+SITE_NAME = env.str("SITE_NAME", default="") or _("Social Production of Habitat platform")
+# The sender of every e-mail. Production must name a real mailbox of its own domain (replies
+# to decisions come back to it); development prints e-mails, from a reserved .test domain.
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default='"Social Production of Habitat" <platform@sph-platform.test>' if DEBUG else ""
+)
+if not DEFAULT_FROM_EMAIL:
+    raise ImproperlyConfigured("DEFAULT_FROM_EMAIL must be set when DJANGO_DEBUG is false.")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Django 6.1 mailers. In development, messages are printed by the worker that sends them.
 MAILERS = {
@@ -235,6 +243,9 @@ ACCOUNT_ADAPTER = "habitat.accounts.AccountAdapter"
 # People sign in with their e-mail address; the username is generated and never shown.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# People choose the name others see (habitat.forms); allauth names them by it alone.
+ACCOUNT_SIGNUP_FORM_CLASS = "habitat.forms.SignupDetailsForm"
+ACCOUNT_USER_DISPLAY = "habitat.accounts.user_display"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 # Never say whether an address has an account: sign-up with a known address and a reset

@@ -29,7 +29,7 @@ class OrganisationSitemap(Sitemap):
     alternates = True
 
     def items(self):
-        return Organisation.objects.only("slug", "updated_at").order_by("pk")
+        return Organisation.objects.public().only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, organisation):
         return organisation.updated_at

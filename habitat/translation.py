@@ -4,32 +4,44 @@ Each translated text is three real columns (``name_en``, ``name_fr``, ``name_es`
 django-translated-fields. Reading ``obj.name`` gives the active language's text, or the
 text in the object's ``original_language`` when no translation has been written yet, so a
 page never shows an empty title because nobody has translated it.
+
+The order in which languages are tried is decided once, in ``fallback_codes``: reading an
+attribute, telling a screen reader which language a text is in, and sorting by name in SQL
+all follow it.
 """
 
 from django.conf import settings
+from django.db.models import Case, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from translated_fields import TranslatedField, to_attribute
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
+def active_code():
+    return (get_language() or LANGUAGE_CODES[0])[:2]
+
+
+def fallback_codes(original):
+    """The languages to try, in order: the visitor's, the text's original one, then the others."""
+    codes = [active_code(), original or LANGUAGE_CODES[0], *LANGUAGE_CODES]
+    return list(dict.fromkeys(codes))
+
+
+def shown_language(obj, name):
+    """The language code of the text that ``obj.<name>`` shows in the active language.
+
+    Templates put it in a ``lang`` attribute, so screen readers pronounce an untranslated
+    French summary on the English page as French.
+    """
+    codes = fallback_codes(getattr(obj, "original_language", None))
+    return next((code for code in codes if getattr(obj, to_attribute(name, code), "")), codes[0])
+
+
 def fallback_to_original(name, field):
     def getter(self):
-        value = getattr(self, to_attribute(name), "")
-        if value:
-            return value
-        original = getattr(self, "original_language", None) or LANGUAGE_CODES[0]
-        value = getattr(self, to_attribute(name, original), "")
-        if value:
-            return value
-        return next(
-            (
-                getattr(self, to_attribute(name, code))
-                for code in LANGUAGE_CODES
-                if getattr(self, to_attribute(name, code))
-            ),
-            "",
-        )
+        return getattr(self, to_attribute(name, shown_language(self, name)), "")
 
     return getter
 
@@ -39,16 +51,13 @@ def translated(field):
     return TranslatedField(field, attrgetter=fallback_to_original)
 
 
-def shown_language(obj, name):
-    """The language code of the text that ``obj.<name>`` shows in the active language.
+def fallback_expression(name):
+    """The text ``obj.<name>`` shows, as an SQL expression (to sort by it): the same order as
+    ``fallback_codes``, with the original language read from each row."""
 
-    Templates put it in a ``lang`` attribute, so screen readers pronounce an untranslated
-    French summary on the English page as French.
-    """
-    active = (get_language() or LANGUAGE_CODES[0])[:2]
-    if getattr(obj, to_attribute(name, active), ""):
-        return active
-    original = getattr(obj, "original_language", None) or LANGUAGE_CODES[0]
-    if getattr(obj, to_attribute(name, original), ""):
-        return original
-    return next((code for code in LANGUAGE_CODES if getattr(obj, to_attribute(name, code), "")), active)
+    def column(code):
+        return NullIf(to_attribute(name, code), Value(""))
+
+    original = Case(*[When(original_language=code, then=column(code)) for code in LANGUAGE_CODES])
+    others = [column(code) for code in LANGUAGE_CODES]
+    return Coalesce(column(active_code()), original, *others)

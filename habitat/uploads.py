@@ -1,14 +1,24 @@
-"""What every uploaded photo and document goes through, whichever app stores it.
+"""Every uploaded photo and document, whichever app stores it: checked and cleaned once,
+stored under a random name, and served only to the people who may see what it belongs to.
 
-Photos are re-encoded from their pixels (no EXIF, no GPS) and PDFs rewritten without their
-metadata before anything is stored, and every upload gets a random name.
+* ``PhotoField`` and ``PdfField`` check and clean a new file exactly once, when the model is
+  validated (a form, the admin) or, for code that saves without validating (a loader), when
+  it is saved. Every limit lives in ``habitat.images`` and ``habitat.documents``; the refusal
+  names the file and says why.
+* ``Photo`` and ``Document`` are the shared shape of a photo (alternative text, caption,
+  credit, order) and of a PDF (title, order); each app adds what it belongs to.
+* Each concrete model of a stored file says who may download it (``visible_to``), and the
+  media view asks nothing else: a file is served when a row that the visitor may see names it.
 """
 
 import secrets
 from pathlib import PurePath
 
+from django import forms
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from habitat import documents, images
 
@@ -19,40 +29,152 @@ def random_name(folder, filename):
     return f"{folder}/{secrets.token_urlsafe(16)}{suffix}"
 
 
-def validate_pdf(file):
-    """A document must be a readable PDF by its content, whatever its name says."""
-    documents.clean_pdf(file)
+def upload_to(instance, filename):
+    return random_name(instance.upload_folder, filename)
 
 
-class ReencodedPhoto(models.Model):
-    """A model whose ``image`` is re-encoded on validation and on save, from forms or not."""
+class CleanedFileField(models.FileField):
+    """A file field whose new files are checked and rewritten by ``clean_file`` before they are
+    stored; ``accept`` and ``help_text`` tell the uploader what is expected."""
 
-    class Meta:
-        abstract = True
+    clean_file = None  # a function of the uploaded file, returning a ContentFile or raising
+    accept = ""
 
-    def save(self, *args, **kwargs):
-        if self.image and not self.image._committed:
-            reencoded = getattr(self, "_reencoded", None) or images.reencode(self.image.file)
-            self.image.save(reencoded.name, reencoded, save=False)
-        super().save(*args, **kwargs)
+    def validate(self, value, model_instance):
+        super().validate(value, model_instance)
+        self.cleaned_upload(value)
 
-    def clean(self):
-        super().clean()
-        if self.image and not self.image._committed:
+    def cleaned_upload(self, file):
+        """The cleaned copy of a new upload, made once and kept on the file for ``pre_save``."""
+        if not file or file._committed:
+            return None
+        if getattr(file, "_cleaned", None) is None:
             try:
-                self._reencoded = images.reencode(self.image.file)
+                file._cleaned = type(self).clean_file(file.file)
             except ValidationError as error:
-                raise ValidationError({"image": error.messages}) from None
+                raise ValidationError(
+                    _("“%(file)s” was refused: %(reason)s"),
+                    params={"file": PurePath(file.name).name, "reason": " ".join(error.messages)},
+                    code="refused",
+                ) from None
+        return file._cleaned
+
+    def pre_save(self, model_instance, add):
+        file = getattr(model_instance, self.attname)
+        cleaned = self.cleaned_upload(file)
+        if cleaned is not None:
+            file.save(cleaned.name, cleaned, save=False)
+        return super().pre_save(model_instance, add)
+
+    def formfield(self, **kwargs):
+        widget = forms.ClearableFileInput(attrs={"accept": self.accept})
+        return super().formfield(**{"widget": widget, **kwargs})
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("upload_to", None)
+        return name, path, args, kwargs
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("upload_to", upload_to)
+        super().__init__(*args, **kwargs)
 
 
-class CleanedPdf(models.Model):
-    """A model whose ``file`` (a PDF) is rewritten without its metadata before it is stored."""
+class PhotoField(CleanedFileField):
+    """A photo: JPEG, PNG or WebP, re-encoded from its pixels (no EXIF, no GPS)."""
+
+    clean_file = staticmethod(images.reencode)
+    accept = ",".join(images.ACCEPTED_TYPES)
+
+
+class PdfField(CleanedFileField):
+    """A PDF document, checked by its content and rewritten without its metadata."""
+
+    clean_file = staticmethod(documents.clean_pdf)
+    accept = "application/pdf"
+
+
+class StoredFile(models.Model):
+    """A model whose rows name uploaded files. Each says which of its rows a user may see."""
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
-        if self.file and not self.file._committed:
-            cleaned = documents.clean_pdf(self.file.file)
-            self.file.save(cleaned.name, cleaned, save=False)
-        super().save(*args, **kwargs)
+    # The folder of MEDIA_ROOT its files go to, and whether they are downloaded rather than
+    # shown in the browser (documents: a crafted file must never act as a page of the site).
+    upload_folder = ""
+    download = False
+
+    @classmethod
+    def file_fields(cls):
+        return [field for field in cls._meta.concrete_fields if isinstance(field, models.FileField)]
+
+    @classmethod
+    def visible_to(cls, user):
+        """The rows ``user`` may see, and so download the files of."""
+        raise NotImplementedError
+
+
+def stored_file_models():
+    return [model for model in apps.get_models() if issubclass(model, StoredFile)]
+
+
+def find_served_file(path, user):
+    """The model that stores ``path`` in a row ``user`` may see, or None: the one rule of who
+    may download an upload, whatever app stored it."""
+    for model in stored_file_models():
+        for field in model.file_fields():
+            if model.visible_to(user).filter(**{field.name: path}).exists():
+                return model
+    return None
+
+
+def is_stored_anywhere(path):
+    """Whether any row, visible or not, names ``path`` (such a file is not public)."""
+    return any(
+        model._default_manager.filter(**{field.name: path}).exists()
+        for model in stored_file_models()
+        for field in model.file_fields()
+    )
+
+
+class Photo(StoredFile):
+    """A photo with what people who cannot see it need, in the order its owner chose."""
+
+    image = PhotoField(_("image"), help_text=images.HELP_TEXT)
+    alt_text = models.CharField(
+        _("alternative text"),
+        max_length=300,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    credit = models.CharField(_("credit"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.caption or self.alt_text
+
+
+class Document(StoredFile):
+    """A PDF document with its title, in the order its owner chose; always downloaded."""
+
+    file = PdfField(_("file"), help_text=documents.HELP_TEXT)
+    title = models.CharField(_("title"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    download = True
+
+    class Meta:
+        abstract = True
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title

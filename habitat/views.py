@@ -8,36 +8,15 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousFileOperation
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils._os import safe_join
 from django.utils.translation import gettext as _
-from django.views.generic import ListView
 
+from habitat import uploads
 from habitat.forms import DeleteAccountForm, ProfileForm
-from habitat.models import Organisation, Page
-
-
-class OrganisationListView(ListView):
-    template_name = "habitat/organisation_list.html"
-    context_object_name = "organisations"
-
-    def get_queryset(self):
-        # "projects" is the reverse side of Project.organisations; only published ones count.
-        return Organisation.objects.annotate(
-            public_project_count=Count("projects", filter=Q(projects__status="published"), distinct=True)
-        ).order_by("-is_founding_member", "-is_member", "slug")
-
-
-def organisation_detail(request, slug):
-    organisation = get_object_or_404(Organisation, slug=slug)
-    projects = organisation.projects.public().distinct().order_by("-published_at", "-pk")
-    return render(
-        request,
-        "habitat/organisation_detail.html",
-        {"organisation": organisation, "projects": projects},
-    )
+from habitat.models import Page
 
 
 @login_required
@@ -45,7 +24,7 @@ def profile(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, _("Your name is saved."))
+        messages.success(request, _("Your profile is saved."))
         return redirect("profile")
     has_totp = is_mfa_enabled(request.user, types=[Authenticator.Type.TOTP])
     return render(request, "account/profile.html", {"form": form, "has_totp": has_totp})
@@ -90,26 +69,25 @@ def server_error(request):
     return render(request, "500.html", status=500)
 
 
-# Uploaded files that may be served, by folder; documents are always downloaded, never shown
-# in the browser, so a crafted file cannot act as a page of the site.
-MEDIA_FOLDERS = {"photos": False, "organisations": False, "documents": True}
-
-
 def media(request, path):
-    folder, _slash, rest = path.partition("/")
-    if folder not in MEDIA_FOLDERS or not rest:
+    """An uploaded file, to whoever may see the row that names it (habitat.uploads): the
+    photo of a draft reaches its editors and staff, never someone who guessed its address."""
+    model = uploads.find_served_file(path, request.user)
+    if model is None:
         raise Http404
     try:
-        # Joined below the folder, so "documents/../x" cannot reach out of it.
-        full_path = safe_join(os.path.join(settings.MEDIA_ROOT, folder), rest)
+        full_path = safe_join(settings.MEDIA_ROOT, path)
     except SuspiciousFileOperation:
         raise Http404 from None
     if not os.path.isfile(full_path):
         raise Http404
     # FileResponse closes the file when the response is done.
-    response = FileResponse(open(full_path, "rb"), as_attachment=MEDIA_FOLDERS[folder])  # noqa: SIM115
+    response = FileResponse(open(full_path, "rb"), as_attachment=model.download)  # noqa: SIM115
     # Uploads never run code, even when opened directly.
     response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    if request.user.is_authenticated:
+        # Served because of who asked: no shared cache may keep it for others.
+        response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

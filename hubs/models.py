@@ -20,9 +20,9 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from habitat.models import Language, Organisation
+from habitat.models import PUBLIC_ORGANISATIONS, Language, Organisation
 from habitat.translation import translated
-from habitat.uploads import CleanedPdf, ReencodedPhoto, random_name, validate_pdf
+from habitat.uploads import Document, Photo
 from projects.models import Project
 
 
@@ -93,6 +93,11 @@ class MeetingQuerySet(models.QuerySet):
         """The annual conference and the forums: the meetings of no HUB."""
         return self.filter(hub__isnull=True)
 
+    def visible_to(self, user):
+        """Every meeting is public: a meeting is the network's own event, no group's home.
+        Its reports and photos are served by this rule (habitat.uploads)."""
+        return self.all()
+
     def in_calendar(self):
         """Meetings with known days. Those known only by their year, or not at all, cannot
         be put in a calendar without inventing a day, so they are left out."""
@@ -146,13 +151,18 @@ class Meeting(models.Model):
     # The centre of the city, public: a meeting is no one's home.
     location = models.PointField(_("place"), srid=4326, null=True, blank=True)
     organisers = models.ManyToManyField(
-        Organisation, related_name="organised_meetings", blank=True, verbose_name=_("organisers")
+        Organisation,
+        related_name="organised_meetings",
+        blank=True,
+        verbose_name=_("organisers"),
+        limit_choices_to=PUBLIC_ORGANISATIONS,
     )
     participants = models.ManyToManyField(
         Organisation,
         related_name="attended_meetings",
         blank=True,
         verbose_name=_("participating organisations"),
+        limit_choices_to=PUBLIC_ORGANISATIONS,
     )
     visited_projects = models.ManyToManyField(
         Project, related_name="visiting_meetings", blank=True, verbose_name=_("projects visited")
@@ -239,7 +249,11 @@ class Session(models.Model):
     description = models.TextField(_("description"), blank=True)
     speakers = models.TextField(_("speakers"), blank=True, help_text=_("Names, one per line."))
     organisations = models.ManyToManyField(
-        Organisation, related_name="meeting_sessions", blank=True, verbose_name=_("organisations")
+        Organisation,
+        related_name="meeting_sessions",
+        blank=True,
+        verbose_name=_("organisations"),
+        limit_choices_to=PUBLIC_ORGANISATIONS,
     )
 
     class Meta:
@@ -276,46 +290,30 @@ class Session(models.Model):
         return None
 
 
-def upload_meeting_photo(instance, filename):
-    return random_name("meetings/photos", filename)
-
-
-def upload_meeting_document(instance, filename):
-    return random_name("meetings/documents", filename)
-
-
-class MeetingDocument(CleanedPdf):
+class MeetingDocument(Document):
     """A report or other PDF from a meeting."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
-    file = models.FileField(_("file"), upload_to=upload_meeting_document, validators=[validate_pdf])
-    title = models.CharField(_("title"), max_length=200)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    class Meta:
+    upload_folder = "meetings/documents"
+
+    class Meta(Document.Meta):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
-        ordering = ["order", "pk"]
 
-    def __str__(self):
-        return self.title
+    @classmethod
+    def visible_to(cls, user):
+        return cls.objects.filter(meeting__in=Meeting.objects.visible_to(user))
 
 
-class MeetingPhoto(ReencodedPhoto):
+class MeetingPhoto(Photo):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("image"), upload_to=upload_meeting_photo)
-    alt_text = models.CharField(
-        _("alternative text"), max_length=300, help_text=_("What the photo shows, for people who cannot see it.")
-    )
-    caption = models.CharField(_("caption"), max_length=300, blank=True)
-    credit = models.CharField(_("credit"), max_length=200, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    class Meta:
-        verbose_name = _("photo")
-        verbose_name_plural = _("photos")
-        ordering = ["order", "pk"]
+    upload_folder = "meetings/photos"
 
-    def __str__(self):
-        return self.caption or self.alt_text
+    class Meta(Photo.Meta):
+        pass
 
+    @classmethod
+    def visible_to(cls, user):
+        return cls.objects.filter(meeting__in=Meeting.objects.visible_to(user))

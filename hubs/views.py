@@ -64,12 +64,13 @@ def hub_detail(request, slug):
 
 
 def meeting_detail(request, slug):
-    sessions = Session.objects.prefetch_related(Prefetch("organisations", Organisation.objects.order_by("slug")))
+    organisations = Organisation.objects.public()
+    sessions = Session.objects.prefetch_related(Prefetch("organisations", organisations.order_by("slug")))
     meeting = get_object_or_404(
         Meeting.objects.select_related("hub").prefetch_related(
             Prefetch("sessions", sessions),
-            "organisers",
-            "participants",
+            Prefetch("organisers", organisations),
+            Prefetch("participants", organisations),
             Prefetch("visited_projects", Project.objects.public().order_by("slug")),
             "documents",
             "photos",

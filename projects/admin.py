@@ -1,14 +1,5 @@
-from dataclasses import dataclass
-
-import reversion
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.contrib.postgres.fields import ArrayField
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -16,11 +7,10 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdminMixin
 from reversion.admin import VersionAdmin
-from translated_fields import TranslatedFieldAdmin, show_language_code
+from translated_fields import TranslatedFieldAdmin
 
+from projects import history, review
 from projects.models import (
-    InvalidTransition,
-    ModerationEvent,
     Programme,
     Project,
     ProjectActor,
@@ -31,6 +21,8 @@ from projects.models import (
     SupportAction,
     can_moderate,
 )
+from projects.representation import public_point
+from projects.sections import FACT_FIELDS
 
 
 class ProjectActorInline(admin.TabularInline):
@@ -47,164 +39,6 @@ class ProjectPhotoInline(admin.StackedInline):
 class ProjectDocumentInline(admin.TabularInline):
     model = ProjectDocument
     extra = 0
-
-
-# --- Moderation: the review queue, the review page and its decisions -------------------
-
-# What waits for the moderators, by kind. The changelist's counts and its "review queue"
-# filter both come from here.
-REVIEW_QUEUES = {
-    "waiting": Q(status=Status.SUBMITTED),
-    "new": Q(status=Status.SUBMITTED, revision_of__isnull=True),
-    "changes": Q(status=Status.SUBMITTED, revision_of__isnull=False),
-    "sent_back": Q(status=Status.CHANGES_REQUESTED),
-}
-
-
-def review_counts():
-    """How much waits in each queue, in one query, plus the open problem reports."""
-    counts = Project.objects.aggregate(**{queue: Count("pk", filter=q) for queue, q in REVIEW_QUEUES.items()})
-    counts["reports"] = ProjectReport.objects.filter(handled_at__isnull=True).count()
-    return counts
-
-
-class ReviewQueueFilter(admin.SimpleListFilter):
-    """What waits for review; the list is then ordered oldest submission first."""
-
-    title = _("review queue")
-    parameter_name = "queue"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("waiting", _("all waiting for review")),
-            ("new", _("new projects waiting for review")),
-            ("changes", _("changes waiting for review")),
-            ("sent_back", _("sent back with changes requested")),
-        ]
-
-    def queryset(self, request, queryset):
-        if self.value() in REVIEW_QUEUES:
-            return queryset.filter(REVIEW_QUEUES[self.value()])
-        return queryset
-
-
-@dataclass(frozen=True)
-class Decision:
-    """A moderation step offered on the review page: the Project method it calls and its words."""
-
-    method: str
-    button: str
-    label: str
-    message_required: bool
-    done: str
-    help_text: str = ""
-
-
-DECISIONS = {
-    decision.method: decision
-    for decision in [
-        Decision(
-            "publish",
-            _("Publish"),
-            _("Message to the group (optional)"),
-            False,
-            _("“%(name)s” is published."),
-        ),
-        Decision(
-            "request_changes",
-            _("Request changes"),
-            _("What should the group change?"),
-            True,
-            _("“%(name)s” is sent back to its group with your message."),
-            _("The group receives it by e-mail and keeps everything it typed."),
-        ),
-        Decision(
-            "reject",
-            _("Reject"),
-            _("Reason for the rejection"),
-            True,
-            _("“%(name)s” is rejected. Its group receives your reason."),
-            _("The group receives it by e-mail. Its texts are kept."),
-        ),
-        Decision(
-            "archive",
-            _("Archive"),
-            _("Message to the group (optional)"),
-            False,
-            _("“%(name)s” is archived: the public no longer sees it."),
-        ),
-        Decision(
-            "restore",
-            _("Restore"),
-            _("Message to the group (optional)"),
-            False,
-            _("“%(name)s” is published again."),
-        ),
-    ]
-}
-
-
-def decisions_for(project):
-    """The decisions that the project's state allows (the model methods check again)."""
-    if project.status == Status.SUBMITTED:
-        return ["publish", "request_changes", "reject"]
-    if project.revision_of_id or project.merged_into_id:
-        return []
-    if project.status == Status.PUBLISHED:
-        return ["archive"]
-    if project.status == Status.ARCHIVED:
-        return ["restore"]
-    return []
-
-
-class DecisionForm(forms.Form):
-    message = forms.CharField(widget=forms.Textarea(attrs={"rows": 4, "cols": 70}), max_length=5000, strip=True)
-
-    def __init__(self, *args, decision, **kwargs):
-        super().__init__(*args, prefix=decision.method, **kwargs)
-        self.decision = decision
-        field = self.fields["message"]
-        field.label = decision.label
-        field.required = decision.message_required
-        field.help_text = decision.help_text
-
-
-class MergeForm(forms.Form):
-    target = forms.ModelChoiceField(queryset=Project.objects.filter(revision_of__isnull=True), widget=forms.HiddenInput)
-
-
-def shown_value(field, value):
-    """A value of ``Project.differences()`` as a moderator reads it: labels, not codes."""
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, bool):
-        return gettext("yes") if value else gettext("no")
-    if field is not None and field.name == "location":
-        longitude, latitude = value
-        return f"{latitude:.5f}, {longitude:.5f}"
-    if hasattr(value, "code") and hasattr(value, "name"):  # a country
-        return str(value.name)
-    if field is not None:
-        choices = dict((field.base_field if isinstance(field, ArrayField) else field).flatchoices)
-        if choices:
-            values = value if isinstance(value, list) else [value]
-            return ", ".join(str(choices.get(item, item)) for item in values)
-    if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
-    return str(value)
-
-
-def difference_rows(original, change):
-    """Field by field, what a working copy changes, ready for the review page's table."""
-    # differences() names each field by its verbose_name object, which is distinct for each
-    # language column (name_en, name_fr...) even where the words are the same: identity finds it.
-    fields = {id(field.verbose_name): field for field in Project._meta.concrete_fields}
-    rows = []
-    with show_language_code(True):  # "Name [fr]" rather than three rows called "name"
-        for label, before, after in original.differences(change):
-            field = fields.get(id(label))
-            rows.append({"label": str(label), "before": shown_value(field, before), "after": shown_value(field, after)})
-    return rows
 
 
 # Restoring an earlier version from the history brings back what the project said, not where
@@ -227,7 +61,7 @@ class ProjectAdmin(TranslatedFieldAdmin, LeafletGeoAdminMixin, VersionAdmin):
         "updated_at",
     ]
     list_filter = [
-        ReviewQueueFilter,
+        review.ReviewQueueFilter,
         "status",
         "stage",
         "location_precision",
@@ -241,28 +75,14 @@ class ProjectAdmin(TranslatedFieldAdmin, LeafletGeoAdminMixin, VersionAdmin):
     # methods), never by editing the field.
     readonly_fields = ["status", "published_at", "created_at", "updated_at", "public_location_text"]
     change_list_template = "admin/projects/project/change_list.html"
-    actions = ["publish_selected", "archive_selected", "restore_selected"]
+    actions = [review.bulk_action("publish"), review.bulk_action("archive"), review.bulk_action("restore")]
     date_hierarchy = "created_at"
     inlines = [ProjectActorInline, ProjectPhotoInline, ProjectDocumentInline]
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["status", "published_at", "original_language", *Project.name.fields, "slug"]}),
         (_("Texts"), {"fields": [*Project.summary.fields, *Project.description.fields]}),
-        (
-            _("What it is"),
-            {
-                "fields": [
-                    "stage",
-                    "housing_models",
-                    "tenure",
-                    "dwellings",
-                    "inhabitants",
-                    "start_year",
-                    "completion_year",
-                    "priority_neighbourhood",
-                ]
-            },
-        ),
+        (_("What it is"), {"fields": FACT_FIELDS}),
         (
             _("Where it is"),
             {"fields": ["address", "city", "country", "location", "location_precision", "public_location_text"]},
@@ -273,9 +93,8 @@ class ProjectAdmin(TranslatedFieldAdmin, LeafletGeoAdminMixin, VersionAdmin):
 
     @admin.display(description=_("point shown to the public"))
     def public_location_text(self, project):
-        if not project.public_location:
-            return "-"
-        return f"{project.public_location.y:.5f}, {project.public_location.x:.5f}"
+        point = public_point(project)
+        return f"{point['latitude']:.5f}, {point['longitude']:.5f}" if point else "-"
 
     # --- The review queue --------------------------------------------------------------
 
@@ -306,12 +125,12 @@ class ProjectAdmin(TranslatedFieldAdmin, LeafletGeoAdminMixin, VersionAdmin):
     def get_ordering(self, request):
         # The queue is served first come, first served.
         waiting = {Status.SUBMITTED, Status.CHANGES_REQUESTED}
-        if request.GET.get(ReviewQueueFilter.parameter_name) or request.GET.get("status__exact") in waiting:
+        if request.GET.get(review.ReviewQueueFilter.parameter_name) or request.GET.get("status__exact") in waiting:
             return ["submitted_at", "pk"]
         return super().get_ordering(request)
 
     def changelist_view(self, request, extra_context=None):
-        context = {"review_counts": review_counts(), "reports_url": self.reports_url(), **(extra_context or {})}
+        context = {"review_counts": review.review_counts(), "reports_url": self.reports_url(), **(extra_context or {})}
         return super().changelist_view(request, context)
 
     @staticmethod
@@ -333,184 +152,12 @@ class ProjectAdmin(TranslatedFieldAdmin, LeafletGeoAdminMixin, VersionAdmin):
     def has_moderate_permission(self, request):
         return can_moderate(request.user)
 
-    # --- Decisions: every one calls a model method, which checks who asks and the state --
-
-    def moderate(self, request, project, method, **kwargs):
-        """Call a moderation method as the moderator and keep the outcome in the history."""
-        with reversion.create_revision(manage_manually=True):
-            reversion.set_user(request.user)
-            event = getattr(project, method)(by=request.user, **kwargs)
-            reversion.set_comment(event.get_action_display())
-            # Recorded once the step is complete (a published change has by now brought its
-            # photos and documents over): the version then holds what the public sees.
-            if not event.project.revision_of_id:
-                reversion.add_to_revision(event.project)
-        return event
-
-    def moderate_selected(self, request, queryset, method):
-        done, refused = 0, []
-        for project in queryset.select_related("revision_of"):
-            try:
-                self.moderate(request, project, method)
-            except (InvalidTransition, PermissionDenied):
-                refused.append(str(project))
-            else:
-                done += 1
-        return done, refused
-
-    def report_selected(self, request, done, done_message, refused, refused_message):
-        if done:
-            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
-        if refused:
-            self.message_user(
-                request, refused_message % {"count": len(refused), "names": ", ".join(refused)}, messages.WARNING
-            )
-
-    @admin.action(description=_("Publish the selected projects or changes"), permissions=["moderate"])
-    def publish_selected(self, request, queryset):
-        done, refused = self.moderate_selected(request, queryset, "publish")
-        self.report_selected(
-            request,
-            done,
-            ngettext("%(count)d project published.", "%(count)d projects published.", done),
-            refused,
-            ngettext(
-                "%(count)d project left as it was (only submitted ones can be published): %(names)s.",
-                "%(count)d projects left as they were (only submitted ones can be published): %(names)s.",
-                len(refused),
-            ),
-        )
-
-    @admin.action(description=_("Archive the selected projects"), permissions=["moderate"])
-    def archive_selected(self, request, queryset):
-        done, refused = self.moderate_selected(request, queryset, "archive")
-        self.report_selected(
-            request,
-            done,
-            ngettext("%(count)d project archived.", "%(count)d projects archived.", done),
-            refused,
-            ngettext(
-                "%(count)d project left as it was (only published ones can be archived): %(names)s.",
-                "%(count)d projects left as they were (only published ones can be archived): %(names)s.",
-                len(refused),
-            ),
-        )
-
-    @admin.action(description=_("Restore the selected archived projects"), permissions=["moderate"])
-    def restore_selected(self, request, queryset):
-        done, refused = self.moderate_selected(request, queryset, "restore")
-        self.report_selected(
-            request,
-            done,
-            ngettext("%(count)d project restored.", "%(count)d projects restored.", done),
-            refused,
-            ngettext(
-                "%(count)d project left as it was (only archived ones not merged can be restored): %(names)s.",
-                "%(count)d projects left as they were (only archived ones not merged can be restored): %(names)s.",
-                len(refused),
-            ),
-        )
-
-    # --- The review page ---------------------------------------------------------------
+    # --- The review page (projects.review) ----------------------------------------------
 
     def get_urls(self):
-        review = self.admin_site.admin_view(self.review_view)
+        page = self.admin_site.admin_view(review.ReviewPage(self))
         name = f"{self.opts.app_label}_{self.opts.model_name}_review"
-        return [path("<int:object_id>/review/", review, name=name), *super().get_urls()]
-
-    def review_view(self, request, object_id):
-        """One project's review: its state and history, what a change changes, probable
-        duplicates, and the decisions, each a small form posted back here."""
-        if not can_moderate(request.user):
-            raise PermissionDenied
-        project = get_object_or_404(Project.objects.select_related("revision_of", "merged_into"), pk=object_id)
-        invalid_form = None
-        if request.method == "POST":
-            if request.POST.get("action") == "merge" and not request.POST.get("confirm"):
-                # A merge cannot be undone from here: first ask, as Django does before deleting.
-                form = MergeForm(request.POST, prefix="merge")
-                if form.is_valid():
-                    return self.render_review(request, project, merge_target=form.cleaned_data["target"])
-            response, invalid_form = self.decide(request, project)
-            if response is not None:
-                return response
-        return self.render_review(request, project, invalid_form)
-
-    def decide(self, request, project):
-        """Carry out a decision posted from the review page: a redirect back to the page, or
-        (a required message left empty) the form, to show again with its error."""
-        action = request.POST.get("action", "")
-        if action == "merge":
-            form = MergeForm(request.POST, prefix="merge")
-            if not form.is_valid():
-                self.message_user(request, gettext("Choose the project to merge into."), messages.ERROR)
-                return redirect("admin:projects_project_review", project.pk), None
-            target = form.cleaned_data["target"]
-            kwargs = {"target": target}
-            done = gettext("“%(name)s” is merged into “%(target)s”: its address now leads there.") % {
-                "name": project,
-                "target": target,
-            }
-            method = "merge_into"
-        elif action in DECISIONS:
-            decision = DECISIONS[action]
-            form = DecisionForm(request.POST, decision=decision)
-            if not form.is_valid():
-                return None, form
-            message = form.cleaned_data["message"]
-            kwargs = {"reason": message} if action == "reject" else {"message": message}
-            done = decision.done % {"name": project}
-            if action == "publish" and project.revision_of_id:
-                done = gettext("The change to “%(name)s” is published: the public now sees it.") % {
-                    "name": project.revision_of
-                }
-            method = action
-        else:
-            self.message_user(request, gettext("This decision does not exist."), messages.ERROR)
-            return redirect("admin:projects_project_review", project.pk), None
-        try:
-            self.moderate(request, project, method, **kwargs)
-        except InvalidTransition as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-        except PermissionDenied:
-            self.message_user(request, gettext("You may not moderate projects."), messages.ERROR)
-        else:
-            self.message_user(request, done, messages.SUCCESS)
-        if project.revision_of_id and not Project.objects.filter(pk=project.pk).exists():
-            # A published change has become the project itself: go on with the project.
-            return redirect("admin:projects_project_review", project.revision_of_id), None
-        return redirect("admin:projects_project_review", project.pk), None
-
-    def render_review(self, request, project, invalid_form=None, merge_target=None):
-        original = project.revision_of
-        shown = original or project
-        decision_forms = [
-            invalid_form
-            if invalid_form is not None and invalid_form.decision.method == method
-            else DecisionForm(decision=DECISIONS[method])
-            for method in decisions_for(project)
-        ]
-        duplicates = []
-        if not original and not project.merged_into_id:
-            duplicates = list(Project.objects.similar_to(project)[:10])
-        events = ModerationEvent.objects.filter(project__in=[p.pk for p in (project, original) if p])
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": gettext("Review “%(name)s”") % {"name": shown},
-            "project": project,
-            "original": original,
-            "public_url": shown.get_absolute_url() if Project.objects.public().filter(pk=shown.pk).exists() else "",
-            "pending_change": None if original else Project.objects.filter(revision_of=project).first(),
-            "differences": difference_rows(original, project) if original else [],
-            "decision_forms": decision_forms,
-            "duplicates": duplicates,
-            "merge_target": merge_target,
-            "events": events.select_related("actor"),
-            "editors": shown.editors.order_by("username"),
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/projects/project/review.html", context)
+        return [path("<int:object_id>/review/", page, name=name), *super().get_urls()]
 
     # --- The change form and the history -----------------------------------------------
 
@@ -524,6 +171,16 @@ class ProjectAdmin(TranslatedFieldAdmin, LeafletGeoAdminMixin, VersionAdmin):
         elif context.get("recover"):
             response.template_name = self._reversion_get_template_list("recover_form.html")
         return response
+
+    object_history_template = "admin/projects/project/object_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Each version with what it changed against the one before (projects.history).
+        project = self.get_object(request, unquote(object_id))
+        saved = history.saved_versions(project) if project is not None else []
+        for item in saved:
+            item.url = reverse("admin:projects_project_revision", args=[project.pk, item.version.pk])
+        return super().history_view(request, object_id, {"saved_versions": saved, **(extra_context or {})})
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         project = self.get_object(request, unquote(object_id))
@@ -559,9 +216,9 @@ class HandledFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "no":
-            return queryset.filter(handled_at__isnull=True)
+            return queryset.waiting()
         if self.value() == "yes":
-            return queryset.filter(handled_at__isnull=False)
+            return queryset.handled()
         return queryset
 
 
@@ -656,6 +313,6 @@ class ProgrammeAdmin(TranslatedFieldAdmin, admin.ModelAdmin):
     def action_count(self, programme):
         return programme.action_count
 
-    @admin.display(description=_("projects"), ordering="project_count")
+    @admin.display(description=_("projects"), ordering="projects")
     def project_count(self, programme):
-        return programme.project_count
+        return programme.projects

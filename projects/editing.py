@@ -2,7 +2,9 @@
 
 Who may edit is decided by ``Project.can_edit`` alone; every view here starts from
 ``_project_for_editor``. A published project is never changed in place: its editors work
-on a working copy that moderators review (``Project.start_revision``).
+on a working copy that moderators review (``Project.start_revision``). Every save goes
+through ``sections.VersionedForm``, which refuses to overwrite unknowingly what another
+editor saved meanwhile.
 """
 
 import reversion
@@ -10,16 +12,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from habitat.mail import queue_email
-from projects import sections
+from habitat.accounts import request_language
+from projects import history, notifications, sections
 from projects.models import EditorInvitation, InvalidTransition, ModerationEvent, Project, Status
 
 
@@ -28,7 +29,7 @@ def _project_for_editor(request, slug):
     not even know of, 403 for a public one that is someone else's."""
     project = get_object_or_404(Project.objects.filter(revision_of__isnull=True), slug=slug)
     if not project.can_edit(request.user):
-        if project.status == Status.PUBLISHED:
+        if Project.objects.public().filter(pk=project.pk).exists():
             raise PermissionDenied
         raise Http404
     return project
@@ -39,21 +40,15 @@ def _working_version(project):
     the project itself otherwise. None for a published project with no change started."""
     if project.status != Status.PUBLISHED:
         return project
-    try:
-        return project.pending_revision
-    except Project.DoesNotExist:
-        return None
+    return project.working_copy()
 
 
 def _render(request, template, context):
-    return render(request, template, {"edit_sections": sections.SECTIONS, **context})
-
-
-def _save_with_history(request, comment, save):
-    with transaction.atomic(), reversion.create_revision():
-        reversion.set_user(request.user)
-        reversion.set_comment(comment)
-        return save()
+    project = context.get("project")
+    public_url = ""
+    if project is not None and Project.objects.public().filter(pk=project.pk).exists():
+        public_url = project.get_absolute_url()
+    return render(request, template, {"edit_sections": sections.SECTIONS, "public_url": public_url, **context})
 
 
 @login_required
@@ -69,6 +64,7 @@ def my_projects(request):
                 to_attr="messages_from_moderators",
             )
         )
+        .annotate_public()
         .order_by("-updated_at")
     )
     invitations = EditorInvitation.objects.filter(
@@ -81,13 +77,11 @@ def my_projects(request):
 def create_project(request):
     form = sections.NewProjectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-
-        def save():
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment("Project created")
             project = form.save()
             project.editors.add(request.user)
-            return project
-
-        project = _save_with_history(request, "Project created", save)
         messages.success(request, _("Your draft is saved. Fill in the sections below, then submit it for review."))
         return redirect("projects:edit", slug=project.slug)
     return _render(request, "projects/edit/new.html", {"form": form})
@@ -109,7 +103,7 @@ def edit_project(request, slug):
             "sections": sections.SECTIONS,
             "similar": similar,
             "missing": working.missing_for_review() if working else [],
-            "events": project.events.select_related("actor")[:20],
+            "timeline": history.timeline(project),
         },
     )
 
@@ -129,65 +123,34 @@ def start_change(request, slug):
     return redirect("projects:edit", slug=project.slug)
 
 
-def _working_or_redirect(request, project):
+def _section_page(request, slug):
+    """The project and the version its sections change, or a redirect to the overview when
+    a published project has no change started."""
+    project = _project_for_editor(request, slug)
     working = _working_version(project)
     if working is None:
         messages.info(request, _("To change a published project, start a change first."))
-    return working
-
-
-def _conflict_rows(form, theirs):
-    """Field by field, what the other editor saved and what this one typed."""
-    rows = []
-    for name, field in form.fields.items():
-        if name == "version" or name not in form.cleaned_data:
-            continue
-        if name in ("latitude", "longitude"):
-            stored = theirs.location and round(theirs.location.y if name == "latitude" else theirs.location.x, 6)
-        else:
-            stored = getattr(theirs, name, None)
-        mine = form.cleaned_data[name]
-        if stored != mine and not (stored in (None, "") and mine in (None, "")):
-            rows.append((field.label, stored, mine))
-    return rows
+        return project, None, redirect("projects:edit", slug=project.slug)
+    return project, working, None
 
 
 @login_required
 def edit_section(request, slug, section):
-    project = _project_for_editor(request, slug)
     if section not in sections.SECTIONS:
         raise Http404
+    project, working, elsewhere = _section_page(request, slug)
+    if elsewhere:
+        return elsewhere
     title, form_class = sections.SECTIONS[section]
-    working = _working_or_redirect(request, project)
-    if working is None:
-        return redirect("projects:edit", slug=project.slug)
+    data = request.POST if request.method == "POST" else None
+    form = form_class(data, instance=working)
+    versioned = sections.VersionedForm(data, project=working)
     conflict = []
-    if request.method == "POST":
-        form = form_class(request.POST, instance=working)
-        if form.is_valid():
-            with transaction.atomic():
-                stored = Project.objects.select_for_update().get(pk=working.pk)
-                if form.cleaned_data.get("version") not in (None, stored.version):
-                    conflict = _conflict_rows(form, stored)
-                    if not conflict:
-                        form.instance.version = stored.version
-            if conflict:
-                # Keep everything the user typed; the next save is made knowingly over theirs.
-                data = request.POST.copy()
-                data["version"] = stored.version
-                form = form_class(data, instance=Project.objects.get(pk=working.pk))
-                form.is_valid()
-            else:
-
-                def save():
-                    form.instance.version = stored.version + 1
-                    return form.save()
-
-                _save_with_history(request, f"{section} saved", save)
-                messages.success(request, _("“%(section)s” is saved.") % {"section": title})
-                return redirect("projects:edit", slug=project.slug)
-    else:
-        form = form_class(instance=working)
+    if form.is_bound and form.is_valid():
+        conflict = versioned.save(request, section=form, comment=f"{section} saved")
+        if not conflict:
+            messages.success(request, _("“%(section)s” is saved.") % {"section": title})
+            return redirect("projects:edit", slug=project.slug)
     return _render(
         request,
         "projects/edit/section.html",
@@ -195,6 +158,7 @@ def edit_section(request, slug, section):
             "project": project,
             "working": working,
             "form": form,
+            "versioned": versioned,
             "title": title,
             "section": section,
             "conflict": conflict,
@@ -202,169 +166,118 @@ def edit_section(request, slug, section):
     )
 
 
-def _bump_version(working):
-    Project.objects.filter(pk=working.pk).update(version=F("version") + 1)
-
-
-def _change_section(request, working, comment, change):
-    """Apply ``change`` to a section kept outside the project's own row (photos, documents,
-    organisations): recorded in the history, and the project's version moves on."""
-
-    def save():
-        change()
-        _bump_version(working)
-
-    _save_with_history(request, comment, save)
-
-
-def _formset_conflict(request, working, formset):
-    """What another editor saved in this section since this one opened it, against what
-    this one sent: (label, saved, sent) rows, and the version now stored."""
-    stored = Project.objects.filter(pk=working.pk).values_list("version", flat=True).get()
-    sent = request.POST.get("version", "")
-    if not sent.isdigit() or int(sent) == stored:
-        return [], stored
-    rows = []
-    for form in formset.forms:
-        for name in form.changed_data:
-            if name in form.fields and name != "id":
-                label = f"{form.instance or _('new')} · {form.fields[name].label}"
-                rows.append((label, form.initial.get(name), form.cleaned_data.get(name)))
-    return rows, stored
-
-
-def _save_formset(request, working, formset, comment):
-    """Save ``formset`` unless another editor changed the same rows meanwhile; returns the
-    conflicting rows (nothing is saved then) and the version the next save is based on."""
-    conflict, stored = _formset_conflict(request, working, formset)
-    if conflict:
-        return conflict, stored
-
-    _change_section(request, working, comment, formset.save)
-    return [], stored + 1
+def _edit_parts(request, slug, *, formset, add_form, template, names):
+    """A section of a project's parts (photos, organisations): a formset of those it has,
+    made by ``formset(data, working)``, and a form to add one, made by
+    ``add_form(data, files, working)``. ``names`` holds the history comments and the
+    messages of each step."""
+    project, working, elsewhere = _section_page(request, slug)
+    if elsewhere:
+        return elsewhere
+    # The formset's own button says "save"; any other post but an addition saves it too.
+    action = request.POST.get("action", "save") if request.method == "POST" else None
+    adding = action == "add"
+    forms = {
+        "saved": formset(request.POST if action and not adding else None, working),
+        "added": add_form(request.POST if adding else None, request.FILES if adding else None, working),
+    }
+    versioned = sections.VersionedForm(request.POST if action else None, project=working)
+    conflict = []
+    for step, form in forms.items():
+        if form.is_bound and form.is_valid():
+            conflict = versioned.save(request, section=form, comment=names[step])
+            if not conflict:
+                messages.success(request, names[f"{step}_message"])
+                return redirect(request.path)
+    return _render(
+        request,
+        template,
+        {
+            "project": project,
+            "working": working,
+            "formset": forms["saved"],
+            "new_form": forms["added"],
+            "versioned": versioned,
+            "conflict": conflict,
+        },
+    )
 
 
 @login_required
 def edit_organisations(request, slug):
-    project = _project_for_editor(request, slug)
-    working = _working_or_redirect(request, project)
-    if working is None:
-        return redirect("projects:edit", slug=project.slug)
-    formset = sections.ActorFormSet(instance=working, prefix="actors")
-    new_form = sections.NewOrganisationForm(prefix="new")
-    conflict, version = [], working.version
-    if request.method == "POST" and request.POST.get("action") == "add":
-        new_form = sections.NewOrganisationForm(request.POST, prefix="new")
-        if new_form.is_valid():
-            _change_section(request, working, "organisation named", lambda: new_form.save(working))
-            messages.success(request, _("The organisation is added. Staff will check it before it gets its own page."))
-            return redirect("projects:edit-organisations", slug=project.slug)
-    elif request.method == "POST":
-        formset = sections.ActorFormSet(request.POST, instance=working, prefix="actors")
-        if formset.is_valid():
-            conflict, version = _save_formset(request, working, formset, "organisations saved")
-            if not conflict:
-                messages.success(request, _("The organisations are saved."))
-                return redirect("projects:edit-organisations", slug=project.slug)
-    return _render(
+    return _edit_parts(
         request,
-        "projects/edit/organisations.html",
-        {
-            "project": project,
-            "working": working,
-            "formset": formset,
-            "new_form": new_form,
-            "conflict": conflict,
-            "version": version,
+        slug,
+        formset=lambda data, working: sections.ActorFormSet(data, instance=working, prefix="actors"),
+        add_form=lambda data, files, working: sections.NewOrganisationForm(data, prefix="new", project=working),
+        template="projects/edit/organisations.html",
+        names={
+            "saved": "organisations saved",
+            "saved_message": _("The organisations are saved."),
+            "added": "organisation named",
+            "added_message": _("The organisation is added. Staff will check it before it gets its own page."),
         },
     )
 
 
 @login_required
 def edit_photos(request, slug):
-    project = _project_for_editor(request, slug)
-    working = _working_or_redirect(request, project)
-    if working is None:
-        return redirect("projects:edit", slug=project.slug)
-    formset = sections.PhotoFormSet(queryset=working.photos.all(), prefix="photos")
-    new_form = sections.PhotoForm(prefix="new")
-    conflict, version = [], working.version
-    if request.method == "POST" and request.POST.get("action") == "add":
-        new_form = sections.PhotoForm(request.POST, request.FILES, prefix="new")
-        if new_form.is_valid():
-            photo = new_form.save(commit=False)
-            photo.project = working
-            photo.order = working.photos.count()
-            _change_section(request, working, "photo added", photo.save)
-            messages.success(request, _("The photo is added."))
-            return redirect("projects:edit-photos", slug=project.slug)
-    elif request.method == "POST":
-        formset = sections.PhotoFormSet(request.POST, queryset=working.photos.all(), prefix="photos")
-        if formset.is_valid():
-            conflict, version = _save_formset(request, working, formset, "photos saved")
-            if not conflict:
-                messages.success(request, _("The photos are saved."))
-                return redirect("projects:edit-photos", slug=project.slug)
-    return _render(
+    return _edit_parts(
         request,
-        "projects/edit/photos.html",
-        {
-            "project": project,
-            "working": working,
-            "formset": formset,
-            "new_form": new_form,
-            "conflict": conflict,
-            "version": version,
+        slug,
+        formset=lambda data, working: sections.PhotoFormSet(data, queryset=working.photos.all(), prefix="photos"),
+        add_form=lambda data, files, working: sections.PhotoForm(data, files, prefix="new", project=working),
+        template="projects/edit/photos.html",
+        names={
+            "saved": "photos saved",
+            "saved_message": _("The photos are saved."),
+            "added": "photo added",
+            "added_message": _("The photo is added."),
         },
     )
 
 
 @login_required
 def edit_documents(request, slug):
-    project = _project_for_editor(request, slug)
-    working = _working_or_redirect(request, project)
-    if working is None:
-        return redirect("projects:edit", slug=project.slug)
-    form = sections.DocumentForm(prefix="new")
+    project, working, elsewhere = _section_page(request, slug)
+    if elsewhere:
+        return elsewhere
+    versioned = sections.VersionedForm(request.POST or None, project=working)
+    form = sections.DocumentForm(prefix="new", project=working)
     if request.method == "POST" and request.POST.get("delete"):
         document = get_object_or_404(working.documents, pk=request.POST["delete"])
-        _change_section(request, working, "document removed", document.delete)
+        versioned.save(request, section=sections.DocumentRemoval(document), comment="document removed")
         messages.success(request, _("The document is removed."))
         return redirect("projects:edit-documents", slug=project.slug)
     if request.method == "POST":
-        form = sections.DocumentForm(request.POST, request.FILES, prefix="new")
+        form = sections.DocumentForm(request.POST, request.FILES, prefix="new", project=working)
         if form.is_valid():
-            document = form.save(commit=False)
-            document.project = working
-            document.order = working.documents.count()
-            _change_section(request, working, "document added", document.save)
+            versioned.save(request, section=form, comment="document added")
             messages.success(request, _("The document is added."))
             return redirect("projects:edit-documents", slug=project.slug)
     return _render(
         request,
         "projects/edit/documents.html",
-        {"project": project, "working": working, "form": form, "documents": working.documents.all()},
+        {
+            "project": project,
+            "working": working,
+            "form": form,
+            "versioned": versioned,
+            "documents": working.documents.all(),
+        },
     )
 
 
 @login_required
 def edit_editors(request, slug):
     project = _project_for_editor(request, slug)
-    form = sections.InvitationForm(request.POST or None)
+    form = sections.InvitationForm(request.POST or None, language=request_language(request))
     if request.method == "POST" and form.is_valid():
-        invitation = EditorInvitation.objects.create(
-            project=project, email=form.cleaned_data["email"], invited_by=request.user
-        )
-        link = request.build_absolute_uri(reverse("projects:accept-invitation", args=[invitation.token]))
-        queue_email(
-            subject=_("An invitation to edit “%(name)s”") % {"name": project.name},
-            body=_(
-                "%(who)s invites you to edit the page of “%(name)s” on the Social Production of Habitat "
-                "platform.\n\nTo accept, sign in (or create an account with this e-mail address) and open:\n%(link)s\n"
-            )
-            % {"who": request.user.get_full_name() or request.user.get_username(), "name": project.name, "link": link},
-            to=[invitation.email],
-        )
+        invitation = form.save(commit=False)
+        invitation.project = project
+        invitation.invited_by = request.user
+        invitation.save()
+        notifications.invited(invitation)
         messages.success(request, _("The invitation is on its way to %(email)s.") % {"email": invitation.email})
         return redirect("projects:edit-editors", slug=project.slug)
     return _render(
@@ -373,8 +286,8 @@ def edit_editors(request, slug):
         {
             "project": project,
             "form": form,
-            "editors": project.editors.order_by("username"),
-            "invitations": project.invitations.filter(accepted_at__isnull=True),
+            "editors": project.editors.order_by("display_name", "pk"),
+            "invitations": project.invitations.filter(accepted_at__isnull=True).select_related("invited_by"),
         },
     )
 

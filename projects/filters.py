@@ -1,14 +1,15 @@
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Value
-from django.db.models.functions import Coalesce, Lower, NullIf
-from django.utils.translation import get_language
+from django.db.models import Exists, F, OuterRef
+from django.db.models.functions import Lower
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from awards.models import Nomination
 from habitat.models import Organisation
-from habitat.translation import LANGUAGE_CODES
-from projects.models import HousingModel, Programme, Project, Stage, SupportAction
+from habitat.translation import fallback_expression
+from projects.models import HousingModel, Programme, Project, Stage
 
 
 def countries_with_projects():
@@ -17,9 +18,11 @@ def countries_with_projects():
 
 
 def organisations_with_projects(request=None):
-    return Organisation.objects.filter(
-        Exists(Project.objects.public().filter(actors__organisation=OuterRef("pk")))
-    ).order_by("slug")
+    return (
+        Organisation.objects.public()
+        .filter(Exists(Project.objects.public().with_organisation(OuterRef(OuterRef("pk")))))
+        .order_by("slug")
+    )
 
 
 class Sort:
@@ -35,13 +38,6 @@ class Sort:
         (DWELLINGS, _("most dwellings first")),
         (COMPLETION, _("most recently completed first")),
     ]
-
-
-def name_in_active_language():
-    """The name the visitor sees, for sorting: their language first, then any other."""
-    active = (get_language() or "en")[:2]
-    codes = [active] + [code for code in LANGUAGE_CODES if code != active]
-    return Lower(Coalesce(*[NullIf(f"name_{code}", Value("")) for code in codes]))
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -100,6 +96,11 @@ class ProjectFilter(django_filters.FilterSet):
         model = Project
         fields = []
 
+    # The one parameter that orders the results rather than choosing them; the page number
+    # is the paginator's. Every other parameter of the form is a filter: the list's "n
+    # filters" count, the map's query and (next) feeds and exports all ask filter_query().
+    ordering_param = "sort"
+
     def filter_search(self, queryset, name, value):
         value = value.strip()
         return queryset.search(value) if value else queryset
@@ -111,17 +112,15 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.with_organisation(value)
 
     def filter_programme(self, queryset, name, value):
-        return queryset.filter(Exists(SupportAction.objects.filter(programme=value, project=OuterRef("pk"))))
+        return queryset.supported_by(value)
 
     def filter_priority_neighbourhood(self, queryset, name, value):
         return queryset.filter(priority_neighbourhood=value == "true")
 
     def filter_award(self, queryset, name, value):
-        # The awards app owns nominations and their results; projects only knows the reverse
-        # relation, so it reads the model from there instead of importing awards.
-        nomination = Project.nominations.rel.related_model
-        results = ["winner", "special_mention"] if value == "won" else ["winner", "special_mention", "finalist"]
-        return queryset.filter(Exists(nomination.objects.filter(project=OuterRef("pk"), result__in=results)))
+        # What counts as an award is the awards app's to say.
+        nominations = Nomination.objects.wins() if value == "won" else Nomination.objects.distinctions()
+        return queryset.filter(Exists(nominations.filter(project=OuterRef("pk"))))
 
     def filter_nothing(self, queryset, name, value):
         # Sorting is applied after every filter, in filter_queryset().
@@ -139,14 +138,28 @@ class ProjectFilter(django_filters.FilterSet):
         orderings = {
             Sort.RELEVANCE: [F("rank").desc(), "-pk"] if self.search_text else ["-pk"],
             Sort.NEWEST: [F("published_at").desc(nulls_last=True), "-pk"],
-            Sort.NAME: [name_in_active_language(), "pk"],
+            Sort.NAME: [Lower(fallback_expression("name")), "pk"],
             Sort.DWELLINGS: [F("dwellings").desc(nulls_last=True), "pk"],
             Sort.COMPLETION: [F("completion_year").desc(nulls_last=True), "pk"],
         }
         return queryset.order_by(*orderings[sort])
 
     @property
+    def filter_names(self):
+        return [name for name in self.filters if name != self.ordering_param]
+
+    @property
     def active_filter_count(self):
         if not self.is_bound or not self.form.is_valid():
             return 0
-        return sum(1 for name, value in self.form.cleaned_data.items() if name != "sort" and value not in (None, ""))
+        return sum(1 for name in self.filter_names if self.form.cleaned_data.get(name) not in (None, ""))
+
+    def filter_query(self):
+        """The query string of the filters asked for, without ordering or page: what the map
+        and other outputs of the same projects take."""
+        query = QueryDict(mutable=True)
+        for name in self.filter_names:
+            values = [value for value in (self.data.getlist(name) if self.is_bound else []) if value]
+            if values:
+                query.setlist(name, values)
+        return query.urlencode()

@@ -1,8 +1,7 @@
 """The features of the clustered project map (served by ``views.map_json``)."""
 
-from django.db.models import F
-
 from habitat import geo
+from projects.representation import COORDINATE_PLACES, FIELDS, public_representation
 
 # A stack (projects on one spot, which no zoom can split) lists its projects in the popup
 # up to this many; a bigger one stays a cluster.
@@ -10,7 +9,7 @@ STACK_LIST_LIMIT = 20
 
 
 def _point(x, y):
-    return {"type": "Point", "coordinates": [round(x, 6), round(y, 6)]}
+    return {"type": "Point", "coordinates": [round(x, COORDINATE_PLACES), round(y, COORDINATE_PLACES)]}
 
 
 def _is_listed(cell, zoom):
@@ -21,18 +20,11 @@ def _is_listed(cell, zoom):
 
 
 def _projects_by_cell(queryset, cells, zoom):
-    """The projects of the given cells, in one query."""
+    """The public representation of the projects of the given cells, in one query."""
     by_cell = {}
-    if not cells:
-        return by_cell
-    rows = (
-        queryset.annotate(cell=F("map_cell").bitrightshift(geo.cluster_shift(zoom)))
-        .filter(cell__in=cells)
-        .only("slug", "name_en", "name_fr", "name_es", "original_language", "city", "country", "public_location")
-        .order_by("pk")
-    )
-    for project in rows:
-        by_cell.setdefault(project.cell, []).append(project)
+    if cells:
+        for project in queryset.in_cells(cells, zoom=zoom).only(*FIELDS).order_by("pk"):
+            by_cell.setdefault(project.cell, []).append(public_representation(project))
     return by_cell
 
 
@@ -43,34 +35,35 @@ def features(queryset, *, zoom):
     "stack" listing them; any other cell is a "cluster" with its count and extent. Two
     queries whatever the number of projects.
     """
-    cells = geo.clusters(queryset, zoom=zoom)
+    cells = queryset.clusters(zoom=zoom)
     members = _projects_by_cell(queryset, [cell["cell"] for cell in cells if _is_listed(cell, zoom)], zoom)
     result = []
     for cell in cells:
         projects = members.get(cell["cell"], [])
         if len(projects) == 1:
             (project,) = projects
-            geometry = _point(project.public_location.x, project.public_location.y)
+            point = project["point"]
+            geometry = _point(point["longitude"], point["latitude"])
             properties = {
                 "kind": "project",
-                "name": project.name,
-                "url": project.get_absolute_url(),
-                "city": project.city,
-                "country": project.country.name,
+                "name": project["name"],
+                "url": project["url"],
+                "city": project["city"],
+                "country": project["country_name"],
             }
         elif projects:
             geometry = _point(cell["x"], cell["y"])
             properties = {
                 "kind": "stack",
                 "count": cell["count"],
-                "projects": [{"name": p.name, "url": p.get_absolute_url()} for p in projects],
+                "projects": [{"name": p["name"], "url": p["url"]} for p in projects],
             }
         else:
             geometry = _point(cell["x"], cell["y"])
             properties = {
                 "kind": "cluster",
                 "count": cell["count"],
-                "bounds": [round(value, 6) for value in cell["extent"]],
+                "bounds": [round(value, COORDINATE_PLACES) for value in cell["extent"]],
             }
         result.append({"type": "Feature", "geometry": geometry, "properties": properties})
     return result

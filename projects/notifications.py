@@ -1,75 +1,95 @@
-"""Who hears about what in a project's life. Called by the moderation methods on Project."""
+"""Who hears about what in a project's life. Called by the moderation methods on Project,
+by the contact and report forms and by the invitation of co-editors.
 
-from django.conf import settings
+Every message goes to each person alone, in their language (``habitat.mail.send_to_each``).
+"""
+
 from django.contrib.auth import get_user_model
-from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.translation import gettext as _
 
-from habitat.mail import queue_email
+from habitat.mail import Recipient, recipients, send_to_each
 
 
-def moderator_addresses():
+def moderators():
     # Named, because with_perm() refuses to guess among several AUTHENTICATION_BACKENDS;
     # permissions are granted through Django's ModelBackend.
     users = get_user_model().objects.with_perm(
         "projects.moderate_project", include_superusers=True, backend="django.contrib.auth.backends.ModelBackend"
     )
-    return [user.email for user in users.filter(is_active=True).exclude(email="")]
+    return users.filter(is_active=True).exclude(email="")
 
 
-def editor_addresses(project):
-    return [user.email for user in project.editors.filter(is_active=True).exclude(email="")]
+def editors(project):
+    return project.editors.filter(is_active=True).exclude(email="")
 
 
 def submitted(project, event):
     """Moderators hear of every submission, first listings and changes alike."""
     original = project.revision_of or project
-    with translation.override("en"):
-        subject = (
-            _("Change to review: %(name)s") if project.revision_of_id else _("New project to review: %(name)s")
-        ) % {"name": original.name}
-        body = render_to_string(
-            "projects/email/submitted.txt", {"project": project, "original": original, "site_url": settings.SITE_URL}
-        )
-    queue_email(subject=subject, body=body, to=moderator_addresses())
+
+    def subject():
+        if project.revision_of_id:
+            return _("Change to review: %(name)s") % {"name": original.name}
+        return _("New project to review: %(name)s") % {"name": original.name}
+
+    send_to_each(
+        moderators(),
+        subject=subject,
+        template="projects/email/submitted.txt",
+        context={"project": project, "original": original},
+    )
 
 
 def decided(project, event):
     """Editors hear of every decision on their project, with the moderator's message."""
     project = project.revision_of or project  # a working copy's editors are its project's
-    with translation.override(project.original_language):
-        subject = _("%(name)s: %(decision)s") % {"name": project.name, "decision": event.get_action_display()}
-        body = render_to_string(
-            "projects/email/decided.txt", {"project": project, "event": event, "site_url": settings.SITE_URL}
-        )
-    queue_email(subject=subject, body=body, to=editor_addresses(project))
+    send_to_each(
+        editors(project),
+        subject=lambda: _("%(name)s: %(decision)s") % {"name": project.name, "decision": event.get_action_display()},
+        template="projects/email/decided.txt",
+        context={"project": project, "event": event},
+    )
 
 
-def contact_addresses(project):
-    """Where a visitor's message to the group goes: its contact e-mail and its editors."""
-    addresses = [project.contact_email, *editor_addresses(project)]
-    return sorted({address for address in addresses if address})
+def contact_recipients(project):
+    """Where a visitor's message to the group goes: its contact address (written to in the
+    project's language) and its editors (each in their own)."""
+    contact = [Recipient(address=project.contact_email, language=project.original_language)]
+    return recipients(editors(project), contact if project.contact_email else [])
 
 
 def relay_message(project, *, name, email, message):
     """A visitor writes to the group. The group answers by replying: the visitor's address
-    is the Reply-To, while the group's own address is never shown to the visitor."""
-    with translation.override(project.original_language):
-        subject = _("A message about %(name)s, sent through the SPH platform") % {"name": project.name}
-        body = render_to_string(
-            "projects/email/contact.txt",
-            {"project": project, "name": name, "email": email, "message": message, "site_url": settings.SITE_URL},
-        )
-    queue_email(subject=subject, body=body, to=contact_addresses(project), reply_to=[email])
+    is the Reply-To, while the group's own addresses are never shown to the visitor, nor to
+    each other."""
+    send_to_each(
+        contact_recipients(project),
+        subject=lambda: _("A message about %(name)s, sent through the SPH platform") % {"name": project.name},
+        template="projects/email/contact.txt",
+        context={"project": project, "name": name, "email": email, "message": message},
+        reply_to=[email],
+    )
 
 
 def reported(report):
     """Moderators hear of every problem a visitor reports."""
-    with translation.override("en"):
-        subject = _("Problem reported on %(name)s: %(kind)s") % {
-            "name": report.project.name,
-            "kind": report.get_kind_display(),
-        }
-        body = render_to_string("projects/email/reported.txt", {"report": report, "site_url": settings.SITE_URL})
-    queue_email(subject=subject, body=body, to=moderator_addresses(), reply_to=[report.email] if report.email else None)
+    send_to_each(
+        moderators(),
+        subject=lambda: (
+            _("Problem reported on %(name)s: %(kind)s")
+            % {"name": report.project.name, "kind": report.get_kind_display()}
+        ),
+        template="projects/email/reported.txt",
+        context={"report": report},
+        reply_to=[report.email] if report.email else None,
+    )
+
+
+def invited(invitation):
+    """The person invited to edit a project, in the language the inviter chose for them."""
+    send_to_each(
+        [Recipient(address=invitation.email, language=invitation.language)],
+        subject=lambda: _("An invitation to edit “%(name)s”") % {"name": invitation.project.name},
+        template="projects/email/invited.txt",
+        context={"invitation": invitation},
+    )

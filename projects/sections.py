@@ -1,43 +1,89 @@
 """The sections in which a group lists and keeps up its project, one form each.
 
-A group rarely has everything at once, so each section saves on its own. Every form
-carries the project's ``version``: a save based on an older version than the one stored
-is a conflict (another editor saved in between), shown to the user instead of silently
-overwriting the other's work.
+A group rarely has everything at once, so each section saves on its own. Every section page
+carries a ``VersionedForm``: the version of the project the user started from. A save based
+on an older version than the one stored is a conflict (another editor saved in between),
+shown to the user instead of silently overwriting the other's work. ``VersionedForm.save``
+is the one place that decides it, for the project's own fields and for its photos and
+organisations alike; each section only says what its form would change
+(``changes_against``).
 """
 
+import reversion
 from django import forms
 from django.contrib.gis.geos import Point
-from django.core.files.uploadedfile import UploadedFile
-from django.utils.text import slugify
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from habitat.documents import clean_pdf
-from habitat.images import reencode
 from habitat.models import Organisation
-from projects.models import Project, ProjectActor, ProjectDocument, ProjectPhoto
-
-MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
+from projects.models import EditorInvitation, Project, ProjectActor, ProjectDocument, ProjectPhoto
 
 
-class VersionedForm(forms.ModelForm):
-    """A section form that knows which version of the project the user started from."""
+class VersionedForm(forms.Form):
+    """The version of the project that a section page was opened on."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["version"] = self.instance.version
+    def __init__(self, data=None, *, project):
+        super().__init__(data, prefix="project", initial={"version": project.version})
+        self.project = project
 
-    def is_stale(self):
-        submitted = self.cleaned_data.get("version")
-        return submitted is not None and submitted != self.instance_version_in_database
+    def save(self, request, *, section, comment):
+        """Save ``section`` (a form or formset with ``save()`` and ``changes_against()``)
+        unless another editor saved the same things since this page was opened.
 
-    @property
-    def instance_version_in_database(self):
-        return Project.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        Returns the conflicting rows, (label, saved, sent), and saves nothing when there are
+        any; otherwise saves with a history entry and moves the project's version on. The
+        project's row is locked meanwhile, so two saves cannot both pass the check.
+        """
+        with transaction.atomic():
+            stored = Project.objects.select_for_update().get(pk=self.project.pk)
+            sent = self.cleaned_data.get("version") if self.is_valid() else None
+            if sent is not None and sent != stored.version:
+                conflict = section.changes_against(stored)
+                if conflict:
+                    # The next save is made knowingly over theirs: it is based on their version.
+                    self.data = {**self.data, self.add_prefix("version"): stored.version}
+                    return conflict
+            with reversion.create_revision():
+                reversion.set_user(request.user)
+                reversion.set_comment(comment)
+                section.save()
+                # From the version stored under the lock, whatever the form's copy of the row said.
+                Project.objects.filter(pk=stored.pk).update(version=stored.version + 1)
+        return []
+
+
+class ProjectSectionForm(forms.ModelForm):
+    """A section of the project's own fields."""
+
+    def changes_against(self, stored):
+        """Field by field, what the other editor saved and what this one typed."""
+        rows = []
+        for name, field in self.fields.items():
+            if name not in self.cleaned_data:
+                continue
+            saved, sent = self.stored_value(stored, name), self.cleaned_data[name]
+            if saved != sent and not (saved in (None, "") and sent in (None, "")):
+                rows.append((field.label, saved, sent))
+        return rows
+
+    def stored_value(self, stored, name):
+        return getattr(stored, name, None)
+
+
+class PartsFormSet:
+    """A formset of a project's photos or organisations, compared row by row."""
+
+    def changes_against(self, stored):
+        rows = []
+        for form in self.forms:
+            for name in form.changed_data:
+                if name in form.fields and name != "id":
+                    label = f"{form.instance or _('new')} · {form.fields[name].label}"
+                    rows.append((label, form.initial.get(name), form.cleaned_data.get(name)))
+        return rows
 
 
 class NewProjectForm(forms.ModelForm):
@@ -61,7 +107,7 @@ class NewProjectForm(forms.ModelForm):
         return cleaned
 
 
-class TextsForm(VersionedForm):
+class TextsForm(ProjectSectionForm):
     class Meta:
         model = Project
         fields = [
@@ -98,24 +144,26 @@ class TextsForm(VersionedForm):
         }
 
 
-class FactsForm(VersionedForm):
+# The facts of a project, as the group's form and the admin both show them.
+FACT_FIELDS = [
+    "stage",
+    "housing_models",
+    "tenure",
+    "dwellings",
+    "inhabitants",
+    "start_year",
+    "completion_year",
+    "priority_neighbourhood",
+]
+
+
+class FactsForm(ProjectSectionForm):
     class Meta:
         model = Project
-        fields = [
-            "stage",
-            "housing_models",
-            "tenure",
-            "dwellings",
-            "inhabitants",
-            "start_year",
-            "completion_year",
-            "priority_neighbourhood",
-            "website",
-            "contact_email",
-        ]
+        fields = [*FACT_FIELDS, "website", "contact_email"]
 
 
-class LocationForm(VersionedForm):
+class LocationForm(ProjectSectionForm):
     """Where the project is: typed coordinates work without JavaScript; the map fills them in."""
 
     latitude = forms.FloatField(
@@ -145,7 +193,7 @@ class LocationForm(VersionedForm):
             ),
         }
 
-    field_order = ["address", "city", "country", "latitude", "longitude", "location_precision", "version"]
+    field_order = ["address", "city", "country", "latitude", "longitude", "location_precision"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,16 +201,22 @@ class LocationForm(VersionedForm):
             self.initial["latitude"] = round(self.instance.location.y, 6)
             self.initial["longitude"] = round(self.instance.location.x, 6)
 
+    def stored_value(self, stored, name):
+        if name in ("latitude", "longitude"):
+            point = stored.location
+            return point and round(point.y if name == "latitude" else point.x, 6)
+        return super().stored_value(stored, name)
+
     def save(self, commit=True):
         self.instance.location = Point(self.cleaned_data["longitude"], self.cleaned_data["latitude"], srid=4326)
         return super().save(commit)
 
 
 class ActorForm(forms.ModelForm):
-    """One organisation and its role; the organisation is picked from those already listed."""
+    """One organisation and its role; the organisation is picked from those staff reviewed."""
 
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.filter(reviewed=True).order_by("name_en")
+        label=_("Organisation"), queryset=Organisation.objects.public().order_by("name_en")
     )
 
     class Meta:
@@ -171,13 +225,24 @@ class ActorForm(forms.ModelForm):
         widgets = {"order": forms.NumberInput(attrs={"min": 0})}
 
 
+class BaseActorFormSet(PartsFormSet, forms.BaseInlineFormSet):
+    pass
+
+
 ActorFormSet = forms.inlineformset_factory(
-    Project, ProjectActor, form=ActorForm, extra=1, can_delete=True, max_num=30, validate_max=True
+    Project,
+    ProjectActor,
+    form=ActorForm,
+    formset=BaseActorFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
 )
 
 
 class NewOrganisationForm(forms.Form):
-    """An organisation that is not listed yet: it is added for staff to check."""
+    """An organisation that is not listed yet: it is added for staff to review."""
 
     name = forms.CharField(label=_("Name of the organisation"), max_length=200)
     website = forms.URLField(label=_("Its website (optional)"), required=False, max_length=300)
@@ -187,46 +252,40 @@ class NewOrganisationForm(forms.Form):
         required=False,
     )
 
-    def save(self, project):
-        base = slugify(self.cleaned_data["name"])[:180] or "organisation"
-        slug, n = base, 2
-        while Organisation.objects.filter(slug=slug).exists():
-            slug, n = f"{base}-{n}", n + 1
-        organisation = Organisation.objects.create(
-            name_en=self.cleaned_data["name"], slug=slug, website=self.cleaned_data["website"], reviewed=False
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+
+    def changes_against(self, stored):
+        return []  # adding an organisation overwrites nothing
+
+    def save(self):
+        organisation = Organisation.objects.create_for_review(
+            name=self.cleaned_data["name"], website=self.cleaned_data["website"]
         )
-        order = project.actors.count()
         return ProjectActor.objects.create(
-            project=project, organisation=organisation, role=self.cleaned_data["role"], order=order
+            project=self.project,
+            organisation=organisation,
+            role=self.cleaned_data["role"],
+            order=self.project.actors.count(),
         )
 
 
 class PhotoForm(forms.ModelForm):
-    """A new photo. The image is checked and re-encoded before anything is stored."""
-
-    # A plain file field: our own check (habitat.images) reads the image once and says,
-    # naming the file, exactly why it is refused.
-    image = forms.FileField(
-        label=_("Image"),
-        help_text=_("JPEG, PNG or WebP, 10 MB at most. Location data in the file is removed."),
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-    )
+    """A new photo. The image is checked and re-encoded (habitat.uploads) before anything is
+    stored; a refusal names the file and says why."""
 
     class Meta:
         model = ProjectPhoto
         fields = ["image", "alt_text", "caption", "credit"]
 
-    def clean_image(self):
-        image = self.cleaned_data.get("image")
-        if isinstance(image, UploadedFile):
-            try:
-                reencode(image)
-            except forms.ValidationError as error:
-                raise forms.ValidationError(
-                    _("“%(file)s” was refused: %(reason)s"),
-                    params={"file": image.name, "reason": " ".join(error.messages)},
-                ) from None
-        return image
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+        self.instance.order = project.photos.count()
+
+    def changes_against(self, stored):
+        return []  # adding a photo overwrites nothing
 
 
 class PhotoDetailsForm(forms.ModelForm):
@@ -238,38 +297,68 @@ class PhotoDetailsForm(forms.ModelForm):
         widgets = {"order": forms.NumberInput(attrs={"min": 0})}
 
 
-PhotoFormSet = forms.modelformset_factory(ProjectPhoto, form=PhotoDetailsForm, extra=0, can_delete=True)
+class BasePhotoFormSet(PartsFormSet, forms.BaseModelFormSet):
+    pass
+
+
+PhotoFormSet = forms.modelformset_factory(
+    ProjectPhoto, form=PhotoDetailsForm, formset=BasePhotoFormSet, extra=0, can_delete=True
+)
 
 
 class DocumentForm(forms.ModelForm):
+    """A new PDF. It is checked and cleaned (habitat.uploads) before anything is stored."""
+
     class Meta:
         model = ProjectDocument
         fields = ["file", "title"]
-        widgets = {"file": forms.ClearableFileInput(attrs={"accept": "application/pdf"})}
-        help_texts = {"file": _("A PDF document, 20 MB at most.")}
 
-    def clean_file(self):
-        file = self.cleaned_data.get("file")
-        if not isinstance(file, UploadedFile):
-            return file
-        if file.size > MAX_DOCUMENT_BYTES:
-            raise forms.ValidationError(
-                _("“%(file)s” was refused: it is larger than 20 MB."), params={"file": file.name}
-            )
-        try:
-            clean_pdf(file)
-        except forms.ValidationError as error:
-            raise forms.ValidationError(
-                _("“%(file)s” was refused: %(reason)s"), params={"file": file.name, "reason": " ".join(error.messages)}
-            ) from None
-        return file
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.project = project
+        self.instance.order = project.documents.count()
+
+    def changes_against(self, stored):
+        return []  # adding a document overwrites nothing
 
 
-class InvitationForm(forms.Form):
-    email = forms.EmailField(
-        label=_("E-mail address of the person to invite"),
-        help_text=_("They receive a link; once they accept, they can edit this project like you."),
-    )
+class DocumentRemoval:
+    """Removing one document, saved like any other change of a section."""
+
+    def __init__(self, document):
+        self.document = document
+
+    def changes_against(self, stored):
+        return []
+
+    def save(self):
+        return self.document.delete()
+
+
+class InvitationForm(forms.ModelForm):
+    class Meta:
+        model = EditorInvitation
+        fields = ["email", "language"]
+        labels = {
+            "email": _("E-mail address of the person to invite"),
+            "language": _("Language of the invitation"),
+        }
+        help_texts = {
+            "email": _(
+                "They receive a link; once they accept, they can edit this project like you. "
+                "Only you and the moderators see this address."
+            ),
+        }
+
+    def __init__(self, *args, language, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inviter_language = language
+        self.fields["language"].initial = language
+        # Without a choice (an old page, a script), the invitation goes in the inviter's language.
+        self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or self.inviter_language
 
 
 SECTIONS = {

@@ -4,23 +4,11 @@ Every table is one aggregate query, whatever the number of projects: the page co
 same number of queries for ten projects or a million.
 """
 
-from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Func, Q
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from projects.models import HousingModel, Programme, Project, Stage, SupportAction
-
-INHABITED = Q(stage=Stage.INHABITED)
-
-
-def _counts():
-    return {
-        "projects": Count("pk"),
-        "inhabited": Count("pk", filter=INHABITED),
-        # Not named "dwellings": the alias would hide the field from the other aggregates.
-        "dwelling_total": Coalesce(Sum("dwellings"), 0),
-    }
+from projects.models import HousingModel, Programme, Project, Stage, figure_aggregates
 
 
 def _rows(queryset, key, labels):
@@ -55,15 +43,6 @@ def _with_bars(rows):
     return rows
 
 
-def _programme_subquery(public, aggregate):
-    """One number per programme over the public projects that it supports, counted once
-    each even when several of its actions name the same project."""
-    supported = public.filter(
-        Exists(SupportAction.objects.filter(programme=OuterRef(OuterRef("pk")), project=OuterRef("pk")))
-    )
-    return Subquery(supported.order_by().annotate(value=aggregate).values("value")[:1], output_field=IntegerField())
-
-
 def project_statistics():
     public = Project.objects.public().order_by()
     stage_labels = dict(Stage.choices)
@@ -71,11 +50,11 @@ def project_statistics():
     country_names = dict(countries)
 
     by_country = _rows(
-        public.values("country").annotate(**_counts()).order_by("-projects", "country"),
+        public.values("country").annotate(**figure_aggregates()).order_by("-projects", "country"),
         "country",
         lambda code: country_names.get(code, code),
     )
-    by_stage = _rows(public.values("stage").annotate(**_counts()), "stage", lambda v: stage_labels.get(v, v))
+    by_stage = _rows(public.values("stage").annotate(**figure_aggregates()), "stage", lambda v: stage_labels.get(v, v))
     # Ordered as the stages go, from idea to inhabited.
     stage_order = list(stage_labels)
     by_stage.sort(key=lambda row: stage_order.index(row["key"]) if row["key"] in stage_order else len(stage_order))
@@ -83,24 +62,22 @@ def project_statistics():
     # A project with several housing models counts once under each of them.
     by_model = _rows(
         public.values(model=Func(F("housing_models"), function="unnest"))
-        .annotate(**_counts())
+        .annotate(**figure_aggregates())
         .order_by("-projects", "model"),
         "model",
         lambda v: model_labels.get(v, v),
     )
 
     by_year = _rows(
-        public.filter(start_year__isnull=False).values("start_year").annotate(**_counts()).order_by("start_year"),
+        public.filter(start_year__isnull=False)
+        .values("start_year")
+        .annotate(**figure_aggregates())
+        .order_by("start_year"),
         "start_year",
         str,
     )
 
-    # Aggregates written as plain functions inside a subquery: one row per programme, one query.
-    programmes = Programme.objects.order_by("slug").annotate(
-        projects=Coalesce(_programme_subquery(public, Func(F("pk"), function="COUNT")), 0),
-        inhabited=Coalesce(_programme_subquery(public.filter(INHABITED), Func(F("pk"), function="COUNT")), 0),
-        dwellings=Coalesce(_programme_subquery(public, Func(F("dwellings"), function="SUM")), 0),
-    )
+    programmes = Programme.objects.with_figures().order_by("slug")
     by_programme = [
         {
             "key": programme.slug,
@@ -108,17 +85,16 @@ def project_statistics():
             "url": programme.get_absolute_url(),
             "projects": programme.projects,
             "inhabited": programme.inhabited,
-            "dwellings": programme.dwellings,
+            "dwellings": programme.dwelling_total,
         }
         for programme in programmes
     ]
 
     totals = public.aggregate(
-        **_counts(),
+        **figure_aggregates(),
         without_start_year=Count("pk", filter=Q(start_year__isnull=True)),
         without_dwellings=Count("pk", filter=Q(dwellings__isnull=True)),
     )
-    totals["dwellings"] = totals.pop("dwelling_total")
     charts = [
         {"id": "country", "title": _("Projects by country"), "rows": _with_bars(by_country), "column": _("Country")},
         {"id": "stage", "title": _("Projects by stage"), "rows": _with_bars(by_stage), "column": _("Stage")},

@@ -1,18 +1,21 @@
 from django.contrib import messages
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.generic import ListView
 from django_filters.views import FilterView
 
 from habitat import geo, ratelimits
 from habitat.models import Organisation
 from habitat.ratelimits import RateLimit
+from habitat.subqueries import aggregate_subquery
 from projects import maps, notifications
 from projects.filters import ProjectFilter
 from projects.forms import ContactForm, ReportForm
 from projects.models import Axis, Programme, Project, ProjectReport
+from projects.representation import public_representation, structured_data
 from projects.stats import project_statistics
 
 LATEST_PROJECTS_ON_HOME = 6
@@ -43,9 +46,11 @@ class ProjectListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Pages keep every parameter but the page; the map takes the filters alone.
         query = self.request.GET.copy()
         query.pop("page", None)
-        context["filter_query"] = query.urlencode()
+        context["page_query"] = query.urlencode()
+        context["filter_query"] = self.filterset.filter_query()
         return context
 
 
@@ -54,7 +59,12 @@ def project_detail(request, slug):
         project = Project.objects.public().get(slug=slug)
     except Project.DoesNotExist:
         return _redirect_to_merged_project(slug)
-    actors = project.actors.select_related("organisation")
+    # An organisation named by the group keeps its name on the page but has no page of its
+    # own (no link) until staff have reviewed it.
+    actors = project.actors.select_related("organisation").annotate(
+        organisation_is_public=Exists(Organisation.objects.public().filter(pk=OuterRef("organisation")))
+    )
+    representation = public_representation(project, absolute_url=request.build_absolute_uri)
     # The awards app adds the reverse relation; projects does not import it.
     nominations = project.nominations.select_related("edition__award", "category").order_by(
         "-edition__year", "edition__award__slug", "pk"
@@ -70,9 +80,10 @@ def project_detail(request, slug):
             "documents": project.documents.all(),
             # HUB meetings and conferences that visited the project (hubs.Meeting.visited_projects).
             "meetings": project.visiting_meetings.order_by("-year", "-start_date"),
-            "structured_data": structured_data(request, project),
+            "representation": representation,
+            "structured_data": structured_data(representation),
             "can_edit": project.can_edit(request.user),
-            "can_write_to_group": bool(notifications.contact_addresses(project)),
+            "can_write_to_group": bool(notifications.contact_recipients(project)),
         },
     )
 
@@ -112,7 +123,7 @@ def project_contact(request, slug):
     """A visitor writes to the group. The message is relayed by e-mail to the project's
     contact address and its editors; that address never appears on the site."""
     project = get_object_or_404(Project.objects.public(), slug=slug)
-    if not notifications.contact_addresses(project):
+    if not notifications.contact_recipients(project):
         raise Http404("This project has nobody to write to.")
     form = ContactForm(request.POST if request.method == "POST" else None)
     thanks = _("Thank you: your message is on its way to the group. They will answer you by e-mail.")
@@ -160,26 +171,6 @@ def _redirect_to_merged_project(slug):
     return redirect(target, permanent=True)
 
 
-def structured_data(request, project):
-    """schema.org data for search engines, from public fields only."""
-    address = {"@type": "PostalAddress", "addressLocality": project.city, "addressCountry": project.country.code}
-    if project.public_address:
-        address["streetAddress"] = project.public_address
-    return {
-        "@context": "https://schema.org",
-        "@type": "Place",
-        "name": project.name,
-        "description": project.summary,
-        "url": request.build_absolute_uri(project.get_absolute_url()),
-        "address": address,
-        "geo": {
-            "@type": "GeoCoordinates",
-            "latitude": round(project.public_location.y, 6),
-            "longitude": round(project.public_location.x, 6),
-        },
-    }
-
-
 def _bad_request(message, errors=None):
     payload = {"error": message}
     if errors:
@@ -225,7 +216,7 @@ def programme_list(request):
     programmes = (
         Programme.objects.with_figures()
         .select_related("lead_organisation")
-        .prefetch_related("funders")
+        .prefetch_related(Prefetch("funders", Organisation.objects.public()))
         .order_by("-start_year", "slug")
     )
     return render(request, "projects/programme_list.html", {"programmes": programmes})
@@ -235,7 +226,10 @@ def programme_detail(request, slug):
     """A programme, its actions along its three axes, its figures and the map of the
     projects it supports (the list's own map, filtered by the programme)."""
     programme = get_object_or_404(
-        Programme.objects.select_related("lead_organisation").prefetch_related("funders"), slug=slug
+        Programme.objects.select_related("lead_organisation").prefetch_related(
+            Prefetch("funders", Organisation.objects.public())
+        ),
+        slug=slug,
     )
     actions = list(
         programme.actions.prefetch_related(
@@ -262,3 +256,29 @@ def programme_detail(request, slug):
 
 def statistics(request):
     return render(request, "projects/stats.html", project_statistics())
+
+
+# --- Organisations, with the public projects that name them ------------------------------
+
+
+class OrganisationListView(ListView):
+    template_name = "projects/organisation_list.html"
+    context_object_name = "organisations"
+
+    def get_queryset(self):
+        public_projects = Project.objects.public().with_organisation(OuterRef(OuterRef("pk")))
+        return (
+            Organisation.objects.public()
+            .annotate(public_project_count=aggregate_subquery(public_projects, Count("pk")))
+            .order_by("-is_founding_member", "-is_member", "slug")
+        )
+
+
+def organisation_detail(request, slug):
+    organisation = get_object_or_404(Organisation.objects.public(), slug=slug)
+    projects = Project.objects.public().with_organisation(organisation).order_by("-published_at", "-pk")
+    return render(
+        request,
+        "projects/organisation_detail.html",
+        {"organisation": organisation, "projects": projects},
+    )

@@ -56,7 +56,9 @@ if [ "$(pg_admin -c "select 1 from pg_roles where rolname='habitat'")" != 1 ]; t
 fi
 # PostGIS in template1, so every database made later (tests, benchmarks) has it without
 # needing a superuser.
-pg_admin -d template1 -c "create extension if not exists postgis" 2>&1 | grep -v 'already exists' || true
+pg_admin -d template1 -c "create extension if not exists postgis" 2>&1 | grep -v "already exists" || true
+# unaccent too (search folds accents, projects migration 0010): trusted, but a template has it ready.
+pg_admin -d template1 -c "create extension if not exists unaccent" 2>&1 | grep -v "already exists" || true
 for db in habitat; do
   if [ "$(pg_admin -c "select 1 from pg_database where datname='$db'")" != 1 ]; then
     say "Creating the database $db"

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from reversion.models import Version
 
-from projects.models import ModerationEvent, Project, ProjectReport, Status
+from projects.models import ModerationEvent, Project, ProjectReport, Role, Status
 from tests.factories import make_moderator, make_organisation, make_project, make_user
 
 pytestmark = pytest.mark.django_db
@@ -256,15 +256,17 @@ def test_review_page_sends_people_who_are_not_staff_to_log_in(client):
     assert response["Location"].startswith("/admin/login/")
 
 
-def test_review_page_shows_state_history_and_the_decisions_allowed(moderator_client, editor):
+def test_review_page_shows_state_history_and_the_decisions_allowed(moderator_client, moderator, editor):
     project = make_project(name_en="Kalkbreite", status=Status.DRAFT)
     project.editors.add(editor)
     project.submit(by=editor)
     response = moderator_client.get(review_url(project))
     assert response.status_code == 200
     events = Tables(response.text).tables["events"][1:]
-    assert [row[1:3] for row in events] == [[editor.username, "Submitted for review"]]
+    assert [row[1:3] for row in events] == [[editor.public_name, "Submitted for review"]]
     actions = re.findall(r'name="action" value="([a-z_]+)"', response.text)
+    # The buttons are the moderators' steps that the table allows (merge has its own form).
+    assert actions == [step for step in project.steps_allowed(moderator, role=Role.MODERATOR) if step != "merge"]
     assert actions == ["publish", "request_changes", "reject"]
 
 
@@ -402,7 +404,7 @@ def test_merge_from_the_review_page_redirects_the_old_address(moderator_client, 
     )
     assert messages_of(response) == ["“Cooperativa La Borda” is merged into “La Borda”: its address now leads there."]
     duplicate.refresh_from_db()
-    assert (duplicate.status, duplicate.merged_into) == (Status.ARCHIVED, existing)
+    assert (duplicate.status, duplicate.merged_into) == (Status.MERGED, existing)
     assert list(existing.editors.all()) == [editor]
     response = client.get(duplicate.get_absolute_url())
     assert (response.status_code, response["Location"]) == (301, existing.get_absolute_url())

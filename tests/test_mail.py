@@ -4,14 +4,16 @@ import signal
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.db import transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django.utils.translation import gettext
 from django_tasks_db.models import DBTaskResult
 
-from habitat.mail import RETRY_DELAYS, queue_email
+from habitat.mail import RETRY_DELAYS, Recipient, queue_email, send_to_each
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Nothing listens on the discard port: connecting fails at once, like a mail server that is down.
@@ -22,7 +24,7 @@ MAIL_SERVER_DOWN = {
     }
 }
 MAIL_SERVER_UP = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-MESSAGE = {"subject": "Your project", "body": "It is published.", "to": ["group@example.org"]}
+MESSAGE = {"subject": "Your project", "body": "It is published.", "to": "group@example.org"}
 
 
 @pytest.fixture
@@ -52,12 +54,38 @@ def task_rows():
 @pytest.mark.django_db
 def test_queue_email_sends_once_the_transaction_commits(mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        queue_email(**{**MESSAGE, "to": ["b@example.org", "a@example.org", "", "b@example.org"]})
+        queue_email(**MESSAGE)
         assert mailoutbox == []
 
     (message,) = mailoutbox
-    assert message.to == ["a@example.org", "b@example.org"]
+    assert message.to == ["group@example.org"]
     assert (message.subject, message.body) == ("Your project", "It is published.")
+    assert message.from_email == settings.DEFAULT_FROM_EMAIL
+
+
+@pytest.mark.django_db
+def test_send_to_each_writes_one_message_per_person_in_their_language(mailoutbox, django_capture_on_commit_callbacks):
+    people = [
+        Recipient(address="ana@example.org", language="es", name="Ana"),
+        Recipient(address="ANA@example.org", language="fr", name="Ana again"),  # the same address
+        Recipient(address="luc@example.org", language="fr", name="Luc"),
+        Recipient(address="group@example.org", language="en"),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        send_to_each(
+            people,
+            subject=lambda: gettext("Search"),
+            template="email/base.txt",
+            context={},
+            reply_to=["visitor@example.net"],
+        )
+
+    assert [(m.to, m.subject, m.body.splitlines()[0]) for m in mailoutbox] == [
+        (["ana@example.org"], "Buscar", "Hola, Ana:"),
+        (["luc@example.org"], "Rechercher", "Bonjour Luc,"),
+        (["group@example.org"], "Search", "Hello,"),
+    ]
+    assert all(m.reply_to == ["visitor@example.net"] and m.cc == [] and m.bcc == [] for m in mailoutbox)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -73,7 +101,7 @@ def test_queue_email_in_a_rolled_back_transaction_sends_nothing(mailoutbox, data
 @pytest.mark.django_db
 def test_queue_email_without_recipients_queues_nothing(database_queue, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        queue_email(**{**MESSAGE, "to": ["", None]})
+        queue_email(**{**MESSAGE, "to": ""})
     assert callbacks == []
     assert task_rows() == []
 

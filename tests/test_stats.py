@@ -102,9 +102,15 @@ def small_directory():
 
 def test_totals_count_public_projects_only(client, small_directory):
     totals = client.get("/en/stats/").context["totals"]
-    assert (totals["projects"], totals["inhabited"], totals["dwellings"]) == (3, 2, 45)
+    assert (totals["projects"], totals["inhabited"], totals["dwelling_total"]) == (3, 2, 45)
     assert totals["without_dwellings"] == 1
     assert totals["without_start_year"] == 1
+
+
+def test_totals_are_the_home_pages_figures(client, small_directory):
+    totals = client.get("/en/stats/").context["totals"]
+    figures = client.get("/en/").context["figures"]
+    assert figures == {name: totals[name] for name in figures}
 
 
 def test_tables_give_the_figures_by_country_stage_model_programme_and_year(client, small_directory):

@@ -3,6 +3,7 @@
 import django.contrib.gis.db.models.fields
 import django.db.models.deletion
 import django_countries.fields
+import habitat.uploads
 import hubs.models
 from django.db import migrations, models
 
@@ -75,7 +76,7 @@ class Migration(migrations.Migration):
             name='MeetingDocument',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=hubs.models.upload_meeting_document, validators=[hubs.models.validate_pdf], verbose_name='file')),
+                ('file', models.FileField(upload_to=habitat.uploads.upload_to, verbose_name='file')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
                 ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='hubs.meeting')),
@@ -90,7 +91,7 @@ class Migration(migrations.Migration):
             name='MeetingPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to=hubs.models.upload_meeting_photo, verbose_name='image')),
+                ('image', models.ImageField(upload_to=habitat.uploads.upload_to, verbose_name='image')),
                 ('alt_text', models.CharField(help_text='What the photo shows, for people who cannot see it.', max_length=300, verbose_name='alternative text')),
                 ('caption', models.CharField(blank=True, max_length=300, verbose_name='caption')),
                 ('credit', models.CharField(blank=True, max_length=200, verbose_name='credit')),

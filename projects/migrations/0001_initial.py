@@ -6,6 +6,7 @@ import django.contrib.postgres.search
 import django.core.validators
 import django.db.models.deletion
 import django_countries.fields
+import habitat.uploads
 import projects.models
 from django.db import migrations, models
 
@@ -88,7 +89,7 @@ class Migration(migrations.Migration):
             name='ProjectDocument',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to=projects.models.upload_document, validators=[projects.models.validate_pdf], verbose_name='file')),
+                ('file', models.FileField(upload_to=habitat.uploads.upload_to, verbose_name='file')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
                 ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='projects.project')),
@@ -103,7 +104,7 @@ class Migration(migrations.Migration):
             name='ProjectPhoto',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('image', models.ImageField(upload_to=projects.models.upload_photo, verbose_name='image')),
+                ('image', models.ImageField(upload_to=habitat.uploads.upload_to, verbose_name='image')),
                 ('caption', models.CharField(blank=True, max_length=300, verbose_name='caption')),
                 ('credit', models.CharField(blank=True, max_length=200, verbose_name='credit')),
                 ('alt_text', models.CharField(help_text='What the photo shows, for people who cannot see it.', max_length=300, verbose_name='alternative text')),

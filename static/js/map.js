@@ -54,13 +54,14 @@
     var text = labels();
     var layer = L.layerGroup().addTo(map);
     var request = 0;
+    // The server gives the filters alone (no sort, no page): any of them frames the results.
+    var filterQuery = container.getAttribute("data-filter-query") || "";
     map.options.worldCopyJump = true;
     container.setAttribute("data-state", "loading");
 
     function url() {
       var bounds = map.getBounds();
-      var params = new URLSearchParams(container.getAttribute("data-filter-query") || "");
-      params.delete("page");
+      var params = new URLSearchParams(filterQuery);
       params.set(
         "bbox",
         [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
@@ -116,15 +117,6 @@
       return marker;
     }
 
-    function filtered() {
-      var params = new URLSearchParams(container.getAttribute("data-filter-query") || "");
-      var found = false;
-      params.forEach(function (value, name) {
-        if (value && name !== "sort" && name !== "page") found = true;
-      });
-      return found;
-    }
-
     // With filters, the first view frames the projects found rather than the world.
     function fitToResults(data) {
       var extent = L.latLngBounds([]);
@@ -175,7 +167,7 @@
         .then(function (data) {
           if (mine !== request) return; // an answer to an older view
           draw(data, bounds);
-          if (mine === 1 && filtered() && data.features.length) fitToResults(data);
+          if (mine === 1 && filterQuery && data.features.length) fitToResults(data);
           container.setAttribute("data-state", "ready");
         })
         .catch(function () {

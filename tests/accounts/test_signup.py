@@ -1,4 +1,5 @@
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core import mail
 
 from habitat.models import User
@@ -7,8 +8,9 @@ from tests.accounts.support import PASSWORD, link_in, logged_in_user_id, make_ve
 SIGNUP = "/en/accounts/signup/"
 
 
-def sign_up(client, email):
-    return client.post(SIGNUP, {"email": email, "password1": PASSWORD, "password2": PASSWORD})
+def sign_up(client, email, *, url=SIGNUP, display_name="Ana of La Borda"):
+    data = {"email": email, "password1": PASSWORD, "password2": PASSWORD, "display_name": display_name}
+    return client.post(url, data)
 
 
 def test_signup_sends_a_link_that_verifies_the_address(client, db, django_capture_on_commit_callbacks):
@@ -62,10 +64,52 @@ def test_signup_with_a_known_address_answers_like_a_new_one(client, db, django_c
 
 
 def test_signup_with_different_passwords_keeps_the_address(client, db):
-    response = client.post(SIGNUP, {"email": "ana@example.org", "password1": PASSWORD, "password2": "something-else-1"})
+    response = client.post(
+        SIGNUP,
+        {"email": "ana@example.org", "password1": PASSWORD, "password2": "something-else-1", "display_name": "Ana"},
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors["password2"]
     assert 'value="ana@example.org"' in response.content.decode()
+    assert 'value="Ana"' in response.content.decode()
     assert not User.objects.exists()
     assert mail.outbox == []
+
+
+def test_signup_asks_for_the_name_others_will_see_and_keeps_what_was_typed(client, db):
+    response = sign_up(client, "ana@example.org", display_name="")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["display_name"] == [
+        "Choose the name that the other people on the platform will see."
+    ]
+    assert 'value="ana@example.org"' in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_signup_keeps_the_chosen_name_and_no_username_made_from_the_address(
+    client, db, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client, "ana.souza@example.org", display_name="Ana (La Borda)")
+
+    user = User.objects.get(email="ana.souza@example.org")
+    assert user.display_name == "Ana (La Borda)"
+    assert str(user) == "Ana (La Borda)"
+    assert "ana" not in user.username.lower() and "souza" not in user.username.lower()
+    # allauth's own messages name the person by the display name too.
+    assert "Ana (La Borda)" in mail.outbox[0].body
+
+
+def test_signup_in_french_keeps_french_as_the_language_of_the_emails(client, db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(client, "ana@example.org", url="/fr/accounts/signup/", display_name="Ana")
+
+    assert User.objects.get(email="ana@example.org").language == "fr"
+    (message,) = mail.outbox
+    assert message.body.startswith("Bonjour Ana,")
+    assert "Confirmez" in message.subject or "Confirmer" in message.subject
+    assert message.from_email == settings.DEFAULT_FROM_EMAIL
+    assert "localhost" not in message.from_email
+    assert "Hello from" not in message.body and "Bonjour de" not in message.body

@@ -129,6 +129,7 @@ def test_new_group_lists_a_project_that_a_moderator_publishes(
     group.get_by_label("Email").fill(EDITOR_EMAIL)
     group.get_by_label("Password:", exact=True).fill(PASSWORD)
     group.get_by_label("Password (again)").fill(PASSWORD)
+    group.get_by_label("Your name on the platform").fill("Lucía of Zarzamora")
     group.locator("main").get_by_role("button", name="Sign Up").click()
     group.wait_for_url("**/en/accounts/confirm-email/")
     assert [message.to for message in mailoutbox] == [[EDITOR_EMAIL]]
@@ -216,6 +217,9 @@ def test_new_group_lists_a_project_that_a_moderator_publishes(
     admin.wait_for_url(f"**{review_url(project)}")
     standing = admin.get_by_role("region", name="Where it stands")
     expect(standing).to_contain_text("This group asked to hide where it lives.")
+    # The moderator knows the editor by the name they chose, never by their address.
+    expect(standing).to_contain_text("Editors: Lucía of Zarzamora")
+    expect(standing).not_to_contain_text("grupo")
     decide(admin, "Publish")
     expect(admin.locator(".messagelist")).to_contain_text(f"“{name}” is published.")
     project.refresh_from_db()

@@ -63,12 +63,16 @@ def test_contact_relays_the_message_to_the_contact_and_editors_with_the_visitors
 
     assert response.status_code == 302
     assert response["Location"] == project.get_absolute_url()
-    (message,) = mailoutbox
-    assert message.to == ["co-editor@example.org", EDITOR_EMAIL, GROUP_EMAIL]
-    assert message.reply_to == ["ana@example.net"]
-    assert message.subject == "A message about Kalkbreite, sent through the SPH platform"
-    assert 'Ana Souza wrote to you about "Kalkbreite" through the contact form of the SPH platform.' in message.body
-    assert "Could our group visit you in May?" in message.body
+    # One message to each: the group's addresses never meet in one header.
+    assert sorted(message.to for message in mailoutbox) == [["co-editor@example.org"], [EDITOR_EMAIL], [GROUP_EMAIL]]
+    for message in mailoutbox:
+        assert message.cc == message.bcc == []
+        assert message.reply_to == ["ana@example.net"]
+        assert message.subject == "A message about Kalkbreite, sent through the SPH platform"
+        assert 'Ana Souza wrote to you about "Kalkbreite" through the contact form of the SPH platform.' in message.body
+        assert "Could our group visit you in May?" in message.body
+        others = {GROUP_EMAIL, EDITOR_EMAIL, "co-editor@example.org"} - set(message.to)
+        assert not any(address in message.body for address in others)
 
 
 def test_contact_thanks_the_visitor_on_the_project_page(client, project):
@@ -86,6 +90,20 @@ def test_contact_is_written_in_the_groups_language(client, mailoutbox, django_ca
     (message,) = mailoutbox
     assert "Le Village Vertical" in message.subject
     assert f"/fr/projects/{project.slug}/" in message.body
+
+
+def test_contact_reaches_each_editor_in_their_language_and_the_group_address_in_the_projects(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    project = make_project(name_fr="Kalkbreite", original_language="fr", contact_email=GROUP_EMAIL)
+    project.editors.add(make_user(email=EDITOR_EMAIL, language="es", display_name="Lucía"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(contact_url(project), VISITOR)
+    by_address = {message.to[0]: message for message in mailoutbox}
+    assert by_address[EDITOR_EMAIL].subject == "Un mensaje sobre Kalkbreite, enviado a través de la plataforma PSH"
+    assert by_address[EDITOR_EMAIL].body.startswith("Hola, Lucía:")
+    assert by_address[GROUP_EMAIL].subject == "Un message au sujet de Kalkbreite, envoyé via la plateforme PSH"
+    assert by_address[GROUP_EMAIL].body.startswith("Bonjour,")
 
 
 def test_contact_address_never_appears_in_any_response(client, project, django_capture_on_commit_callbacks):
@@ -168,7 +186,8 @@ def test_contact_rate_limit_per_address_answers_429_and_keeps_the_text(
         "Too many messages have come from your connection or gone to this project lately. "
         "Your text is kept here: try again later."
     ]
-    assert len(mailoutbox) == 5
+    # Three messages to the first project (its contact and two editors), one to the other.
+    assert len(mailoutbox) == 3 * 3 + 2 * 1
 
 
 def test_contact_rate_limit_per_project_holds_across_addresses(client, project):

@@ -61,8 +61,10 @@ def texts_data(project, **changes):
         "description_en": "",
         "description_fr": "",
         "description_es": "",
-        "version": project.version,
+        "project-version": project.version,
     }
+    if "version" in changes:
+        data["project-version"] = changes.pop("version")
     data.update(changes)
     return data
 
@@ -141,7 +143,7 @@ def test_section_with_bad_input_shows_the_error_and_keeps_the_input(client, edit
             "completion_year": "2001",
             "website": "not a url",
             "contact_email": "group@example.org",
-            "version": draft.version,
+            "project-version": draft.version,
         },
     )
     assert response.status_code == 200
@@ -160,7 +162,7 @@ def test_location_section_reads_plain_coordinates(client, editor, draft):
             "latitude": "-34.9011",
             "longitude": "-56.1645",
             "location_precision": "approximate",
-            "version": draft.version,
+            "project-version": draft.version,
         },
     )
     draft.refresh_from_db()
@@ -178,7 +180,7 @@ def test_location_out_of_range_is_refused_with_the_input_kept(client, editor, dr
             "latitude": "-134.9",
             "longitude": "-56.1",
             "location_precision": "exact",
-            "version": draft.version,
+            "project-version": draft.version,
         },
     )
     assert response.status_code == 200
@@ -206,7 +208,7 @@ def test_two_editors_saving_one_section_the_second_sees_both_versions(client, ed
     assert draft.summary_en == "Version of the first editor."
     # Saving again, knowingly, keeps the second version.
     data = texts_data(
-        draft, summary_en="Version of the second editor.", version=response.context["form"]["version"].value()
+        draft, summary_en="Version of the second editor.", version=response.context["versioned"]["version"].value()
     )
     client.post(f"/en/projects/{draft.slug}/edit/texts/", data)
     draft.refresh_from_db()
@@ -413,7 +415,7 @@ def test_two_editors_changing_photo_captions_the_second_sees_both(client, editor
     def photos_data(caption, version):
         return {
             "action": "save",
-            "version": version,
+            "project-version": version,
             "photos-TOTAL_FORMS": "1",
             "photos-INITIAL_FORMS": "1",
             "photos-0-id": photo.pk,
@@ -437,7 +439,10 @@ def test_two_editors_changing_photo_captions_the_second_sees_both(client, editor
     assert [row[1:] for row in response.context["conflict"]] == [("First", "Second")]
     photo.refresh_from_db()
     assert photo.caption == "First"
-    again = client.post(f"/en/projects/{draft.slug}/edit/photos/", photos_data("Second", response.context["version"]))
+    again = client.post(
+        f"/en/projects/{draft.slug}/edit/photos/",
+        photos_data("Second", response.context["versioned"]["version"].value()),
+    )
     assert again.status_code == 302
     photo.refresh_from_db()
     assert photo.caption == "Second"

@@ -62,11 +62,11 @@ def test_figures_count_published_projects_inhabited_ones_and_dwellings():
     make_project(stage=Stage.CONSTRUCTION, dwellings=5)
     make_project(stage=Stage.INHABITED, dwellings=None)
     make_project(status=Status.DRAFT, dwellings=100)
-    assert Project.objects.public().figures() == {"projects": 3, "inhabited": 2, "dwellings": 15}
+    assert Project.objects.public().figures() == {"projects": 3, "inhabited": 2, "dwelling_total": 15}
 
 
 def test_figures_of_an_empty_directory_are_zero():
-    assert Project.objects.public().figures() == {"projects": 0, "inhabited": 0, "dwellings": 0}
+    assert Project.objects.public().figures() == {"projects": 0, "inhabited": 0, "dwelling_total": 0}
 
 
 def test_reading_a_text_falls_back_to_the_original_language():

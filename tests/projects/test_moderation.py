@@ -6,7 +6,17 @@ from django.contrib.gis.geos import Point
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 
-from projects.models import InvalidTransition, ModerationEvent, Project, ProjectActor, ProjectDocument, ProjectPhoto
+from projects import history
+from projects.models import (
+    STEPS,
+    InvalidTransition,
+    ModerationEvent,
+    Project,
+    ProjectActor,
+    ProjectDocument,
+    ProjectPhoto,
+    Role,
+)
 from projects.models import Status as S
 from tests.factories import make_moderator, make_organisation, make_project, make_user
 
@@ -14,21 +24,13 @@ pytestmark = pytest.mark.django_db
 
 Action = ModerationEvent.Action
 
-# Each moderator's step: the states it may start from and the state it leads to.
-STEPS = {
-    "publish": ({S.SUBMITTED}, S.PUBLISHED),
-    "request_changes": ({S.SUBMITTED}, S.CHANGES_REQUESTED),
-    "reject": ({S.SUBMITTED}, S.REJECTED),
-    "archive": ({S.PUBLISHED}, S.ARCHIVED),
-    "restore": ({S.ARCHIVED}, S.PUBLISHED),
-}
 MESSAGE = "Please add the number of dwellings."
 
 
 def take(project, step, *, by, message=MESSAGE):
-    if step == "reject":
-        return project.reject(by=by, reason=message)
-    return getattr(project, step)(by=by, message=message)
+    """Take ``step`` as the admin does, with a message, and a target for a merge."""
+    target = make_project(name_en="The project it duplicates") if step == "merge" else None
+    return project.take(step, by=by, message=message, target=target)
 
 
 @pytest.fixture
@@ -47,34 +49,82 @@ def project_of(editor, **fields):
     return project
 
 
-# --- Who may do what, from which state ------------------------------------------------
+def working_copy_in(state, editor):
+    copy = project_of(editor).editable_version(by=editor)
+    Project.objects.filter(pk=copy.pk).update(status=state)
+    copy.refresh_from_db()
+    return copy
+
+
+def person_for(step, editor, moderator):
+    return editor if STEPS[step].role == Role.EDITOR else moderator
+
+
+# --- The table of steps: what it says, and that the model does what it says ---------
+
+
+def test_the_table_of_steps_says_what_moderation_means():
+    # Only a moderator's approval makes a project public, and only from a submission or
+    # from the archive; a published project can only be archived or merged.
+    leading_to_public = {name: step.sources for name, step in STEPS.items() if step.target == S.PUBLISHED}
+    assert leading_to_public == {"publish": {S.SUBMITTED}, "restore": {S.ARCHIVED}}
+    assert {name for name, step in STEPS.items() if S.PUBLISHED in step.sources} == {"archive", "merge"}
+    assert {name for name, step in STEPS.items() if step.role == Role.EDITOR} == {"submit"}
+    # A working copy is never public: it can be submitted and decided on, nothing else.
+    assert {name for name, step in STEPS.items() if step.copy_sources} == {
+        "submit",
+        "publish",
+        "request_changes",
+        "reject",
+    }
+    # A merged project is final.
+    assert not any(S.MERGED in step.sources for step in STEPS.values())
 
 
 @pytest.mark.parametrize(("step", "state"), [(step, state) for step in STEPS for state in S])
-def test_moderation_step_is_taken_only_from_its_source_states(moderator, step, state):
-    project = make_project(status=state)
-    sources, target = STEPS[step]
-    if state in sources:
-        take(project, step, by=moderator)
+def test_each_step_is_taken_only_from_its_source_states(editor, moderator, step, state):
+    project = project_of(editor, status=state)
+    if state in STEPS[step].sources:
+        take(project, step, by=person_for(step, editor, moderator))
         project.refresh_from_db()
-        assert project.status == target
+        assert project.status == STEPS[step].target
     else:
         with pytest.raises(InvalidTransition):
-            take(project, step, by=moderator)
+            take(project, step, by=person_for(step, editor, moderator))
         project.refresh_from_db()
         assert project.status == state
+        assert not project.events.exists()
 
 
-@pytest.mark.parametrize("step", STEPS)
+@pytest.mark.parametrize(("step", "state"), [(step, state) for step in STEPS for state in S])
+def test_each_step_on_a_working_copy_is_taken_only_from_its_copy_source_states(editor, moderator, step, state):
+    copy = working_copy_in(state, editor)
+    allowed = state in STEPS[step].copy_sources
+    assert copy.steps_allowed(person_for(step, editor, moderator)).count(step) == int(allowed)
+    if not allowed:
+        with pytest.raises(InvalidTransition):
+            take(copy, step, by=person_for(step, editor, moderator))
+
+
+@pytest.mark.parametrize("step", [name for name, step in STEPS.items() if step.role == Role.MODERATOR])
 def test_moderation_step_by_an_editor_or_plain_staff_is_denied(editor, step):
-    sources, _target = STEPS[step]
-    project = project_of(editor, status=next(iter(sources)))
+    project = project_of(editor, status=next(iter(STEPS[step].sources)))
     for user in [editor, make_user(is_staff=True)]:
         with pytest.raises(PermissionDenied):
             take(project, step, by=user)
     project.refresh_from_db()
-    assert project.status in sources
+    assert project.status in STEPS[step].sources
     assert not project.events.exists()
+
+
+def test_steps_allowed_are_those_of_the_table_for_the_state_and_the_person(editor, moderator):
+    submitted = project_of(editor, status=S.SUBMITTED)
+    assert submitted.steps_allowed(moderator) == ["publish", "request_changes", "reject", "merge"]
+    assert submitted.steps_allowed(editor) == []
+    assert submitted.steps_allowed(make_user()) == []
+    draft = project_of(editor, status=S.DRAFT)
+    assert draft.steps_allowed(editor) == ["submit"]
+    assert draft.steps_allowed(moderator, role=Role.MODERATOR) == ["merge"]
 
 
 def test_moderation_step_by_a_superuser_is_allowed():
@@ -91,13 +141,6 @@ def test_submit_by_an_editor_sends_the_project_for_review(editor, state):
     project.refresh_from_db()
     assert project.status == S.SUBMITTED
     assert project.submitted_at is not None
-
-
-@pytest.mark.parametrize("state", [S.SUBMITTED, S.PUBLISHED, S.REJECTED, S.ARCHIVED])
-def test_submit_from_another_state_is_refused(editor, state):
-    project = project_of(editor, status=state)
-    with pytest.raises(InvalidTransition):
-        project.submit(by=editor)
 
 
 def test_submit_by_a_stranger_is_denied(editor):
@@ -179,10 +222,12 @@ def test_decision_is_mailed_to_editors_with_the_message(editor, moderator, step,
     project.editors.add(co_editor)
     with django_capture_on_commit_callbacks(execute=True):
         take(project, step, by=moderator)
-    assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == ["co-editor@example.org", "editor@example.org"]
-    assert mail.outbox[0].subject.startswith("Kalkbreite: ")
-    assert MESSAGE in mail.outbox[0].body
+    # One message each: no editor sees another's address.
+    assert sorted(m.to for m in mail.outbox) == [["co-editor@example.org"], ["editor@example.org"]]
+    for message in mail.outbox:
+        assert message.cc == message.bcc == []
+        assert message.subject.startswith("Kalkbreite: ")
+        assert MESSAGE in message.body
 
 
 def test_refused_step_sends_no_mail(editor, moderator, django_capture_on_commit_callbacks):
@@ -301,7 +346,7 @@ def test_rejected_change_can_be_reworked_and_submitted_again(editor, moderator):
     project = project_of(editor)
     change = project.editable_version(by=editor)
     change.submit(by=editor)
-    change.reject(by=moderator, reason="This is advertising.")
+    change.reject(by=moderator, message="This is advertising.")
     assert project.editable_version(by=editor) == change
     change.summary_en = "Our own words this time."
     change.save()
@@ -312,7 +357,7 @@ def test_rejected_change_can_be_reworked_and_submitted_again(editor, moderator):
 
 def test_rejected_new_project_cannot_be_submitted_again(editor, moderator):
     project = project_of(editor, status=S.SUBMITTED)
-    project.reject(by=moderator, reason="This is advertising.")
+    project.reject(by=moderator, message="This is advertising.")
     with pytest.raises(InvalidTransition):
         project.submit(by=editor)
 
@@ -327,26 +372,29 @@ def test_change_cannot_be_archived(editor, moderator):
         change.archive(by=moderator)
 
 
-def test_differences_lists_each_changed_field_and_relation(editor):
+def test_changes_of_a_working_copy_list_each_changed_field_and_part(editor):
     project = published_with_everything(editor, summary_en="Before.", dwellings=12, stage="construction")
     change = project.editable_version(by=editor)
     change.summary_en = "After."
     change.dwellings = 14
+    change.housing_models = ["cooperative"]
     change.location = Point(6.15, 46.21, srid=4326)
     change.save()
     ProjectActor.objects.create(project=change, organisation=make_organisation(name_en="FUCVAM"), order=5)
-    rows = [(str(label), before, after) for label, before, after in project.differences(change)]
-    assert rows == [
-        ("summary", "Before.", "After."),
-        ("dwellings", 12, 14),
-        ("location", (6.143, 46.204), (6.15, 46.21)),
-        ("organisations involved", ["Urbamonde (-)"], ["Urbamonde (-)", "FUCVAM (-)"]),
+    rows = history.changes(history.snapshot_of(project), history.snapshot_of(change))
+    assert [(row.label, row.before, row.after) for row in rows] == [
+        ("Summary [en]", "Before.", "After."),
+        ("housing models", "—", "housing co-operative"),
+        ("dwellings", "12", "14"),
+        ("location", "46.20400, 6.14300", "46.21000, 6.15000"),
+        ("organisations involved", "Urbamonde", "Urbamonde\nFUCVAM"),
     ]
 
 
-def test_differences_of_an_untouched_copy_are_empty(editor):
+def test_changes_of_an_untouched_copy_are_none(editor):
     project = published_with_everything(editor)
-    assert project.differences(project.editable_version(by=editor)) == []
+    copy = project.editable_version(by=editor)
+    assert history.changes(history.snapshot_of(project), history.snapshot_of(copy)) == []
 
 
 # --- Duplicates and merging -----------------------------------------------------------
@@ -380,7 +428,7 @@ def test_similar_to_an_unnamed_project_is_empty():
     assert list(Project.objects.similar_to(Project(country="CH", city="Geneva"))) == []
 
 
-def test_merge_into_archives_the_duplicate_and_hands_over_its_editors(editor, moderator):
+def test_merge_into_keeps_the_duplicate_as_merged_and_hands_over_its_editors(editor, moderator):
     target = make_project(name_en="La Borda")
     target_editor = make_user()
     target.editors.add(target_editor)
@@ -389,7 +437,7 @@ def test_merge_into_archives_the_duplicate_and_hands_over_its_editors(editor, mo
     duplicate.merge_into(target, by=moderator)
 
     duplicate.refresh_from_db()
-    assert duplicate.status == S.ARCHIVED
+    assert duplicate.status == S.MERGED
     assert duplicate.merged_into == target
     assert duplicate.name_en == "Cooperativa La Borda"
     assert set(target.editors.all()) == {editor, target_editor}

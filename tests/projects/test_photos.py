@@ -25,9 +25,7 @@ def jpeg_with_gps():
 def test_photo_upload_is_reencoded_without_exif_or_gps(media_root):
     original = jpeg_with_gps()
     assert Image.open(io.BytesIO(original)).getexif().get_ifd(0x8825)
-    photo = ProjectPhoto(
-        project=make_project(), image=SimpleUploadedFile("IMG_0001.jpg", original), alt_text="Houses"
-    )
+    photo = ProjectPhoto(project=make_project(), image=SimpleUploadedFile("IMG_0001.jpg", original), alt_text="Houses")
     photo.full_clean()
     photo.save()
     with Image.open(photo.image.path) as stored:

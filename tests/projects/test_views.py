@@ -273,7 +273,7 @@ def test_home_shows_live_figures_latest_projects_and_founders(client):
     make_project(name_en="Mukuru", stage=Stage.PLANNING, dwellings=None)
     make_project(name_en="Draft", status=Status.DRAFT, dwellings=1000)
     response = client.get("/en/")
-    assert response.context["figures"] == {"projects": 2, "inhabited": 1, "dwellings": 839}
+    assert response.context["figures"] == {"projects": 2, "inhabited": 1, "dwelling_total": 839}
     assert [p.name for p in response.context["latest_projects"]] == ["Mukuru", "Zona 3"]
     assert "Shack/Slum Dwellers International (SDI)" in response.text
     assert "Draft" not in [p.name for p in response.context["latest_projects"]]

@@ -17,6 +17,7 @@ class Command(BaseCommand):
             raise CommandError("The demo staff account exists only in development (DJANGO_DEBUG=true).")
         user, created = User.objects.get_or_create(username=USERNAME, defaults={"email": EMAIL})
         user.is_staff = user.is_superuser = user.is_active = True
+        user.display_name = user.display_name or "Demo moderator"
         user.set_password(PASSWORD)
         user.save()
         # Verified already: the site's log-in asks for a verified address, and a demo has no mailbox.

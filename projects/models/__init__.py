@@ -1,0 +1,54 @@
+"""The projects app's models, by the domain's seams: the project and its parts
+(``project``), moderation (``moderation``), working copies and merges (``revisions``) and
+programmes of support (``programmes``)."""
+
+from projects.models.moderation import (
+    STEPS,
+    EditorInvitation,
+    InvalidTransition,
+    ModerationEvent,
+    ProjectReport,
+    Role,
+    Status,
+    can_moderate,
+)
+from projects.models.programmes import Axis, Programme, SupportAction, SupportActionKind
+from projects.models.project import (
+    LISTED_ROWS,
+    ChoiceArrayField,
+    HousingModel,
+    LocationPrecision,
+    Project,
+    ProjectActor,
+    ProjectDocument,
+    ProjectPhoto,
+    Stage,
+    Tenure,
+    figure_aggregates,
+)
+
+__all__ = [
+    "LISTED_ROWS",
+    "STEPS",
+    "Axis",
+    "ChoiceArrayField",
+    "EditorInvitation",
+    "HousingModel",
+    "InvalidTransition",
+    "LocationPrecision",
+    "ModerationEvent",
+    "Programme",
+    "Project",
+    "ProjectActor",
+    "ProjectDocument",
+    "ProjectPhoto",
+    "ProjectReport",
+    "Role",
+    "Stage",
+    "Status",
+    "SupportAction",
+    "SupportActionKind",
+    "Tenure",
+    "can_moderate",
+    "figure_aggregates",
+]

@@ -1,0 +1,509 @@
+"""A project and its parts: what it is, where it is (exact and public points), the
+organisations involved, its photos and documents, and the one definition of who sees it."""
+
+import math
+
+import reversion
+from django import forms
+from django.conf import settings
+from django.contrib.gis.db import models
+from django.contrib.gis.db.models import Extent
+from django.contrib.gis.measure import D
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+    TrigramWordSimilarity,
+)
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Avg, Count, Exists, F, FloatField, Func, Min, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, Upper
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+from django_countries.fields import CountryField
+
+from habitat import geo
+from habitat.models import Language, Organisation
+from habitat.slugs import unique_slug
+from habitat.translation import LANGUAGE_CODES, translated
+from habitat.uploads import Document, Photo
+from projects.models.moderation import Moderated, Status, can_moderate
+from projects.models.revisions import PARTS, WorkingCopies
+
+YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
+# Probable duplicates: names at least this alike (pg_trgm word similarity, 0 to 1), this close.
+SIMILAR_NAME_THRESHOLD = 0.5
+SIMILAR_WITHIN_KM = 5
+
+
+class Stage(models.TextChoices):
+    IDEA = "idea", pgettext_lazy("project stage", "idea")
+    FORMING_GROUP = "forming_group", pgettext_lazy("project stage", "forming group")
+    PLANNING = "planning", pgettext_lazy("project stage", "planning")
+    CONSTRUCTION = "construction", pgettext_lazy("project stage", "construction")
+    INHABITED = "inhabited", pgettext_lazy("project stage", "inhabited")
+    STOPPED = "stopped", pgettext_lazy("project stage", "stopped")
+
+
+class HousingModel(models.TextChoices):
+    COOPERATIVE = "cooperative", _("housing co-operative")
+    MUTUAL_AID_COOPERATIVE = "mutual_aid_cooperative", _("mutual-aid co-operative")
+    COMMUNITY_LAND_TRUST = "community_land_trust", _("community land trust")
+    PARTICIPATORY_HOUSING = "participatory_housing", _("participatory housing")
+    SELF_BUILD = "self_build", _("self-build")
+    INCREMENTAL_UPGRADING = "incremental_upgrading", _("incremental upgrading")
+    COLLECTIVE_OWNERSHIP = "collective_ownership", _("collective ownership")
+    TENANT_MANAGED = "tenant_managed", _("tenant-managed")
+    OTHER = "other", pgettext_lazy("housing model", "other")
+
+
+class Tenure(models.TextChoices):
+    COOPERATIVE = "cooperative", _("co-operative (use rights)")
+    COLLECTIVE_OWNERSHIP = "collective_ownership", _("collective ownership")
+    COMMUNITY_LAND_TRUST = "community_land_trust", _("land held in trust, homes owned or leased")
+    INDIVIDUAL_OWNERSHIP = "individual_ownership", _("individual ownership")
+    RENTAL = "rental", _("rental")
+    MIXED = "mixed", _("mixed")
+    OTHER = "other", pgettext_lazy("tenure", "other")
+
+
+class LocationPrecision(models.TextChoices):
+    EXACT = "exact", _("exact")
+    APPROXIMATE = "approximate", _("approximate (about 1 km)")
+
+
+class ChoiceArrayField(ArrayField):
+    """An array of choices, edited as check boxes rather than comma-separated text."""
+
+    def formfield(self, **kwargs):
+        defaults = {
+            "form_class": forms.TypedMultipleChoiceField,
+            "choices": self.base_field.choices,
+            "coerce": self.base_field.to_python,
+            "widget": forms.CheckboxSelectMultiple,
+        }
+        defaults.update(kwargs)
+        # ArrayField.formfield would force its own SimpleArrayField form class.
+        return super(ArrayField, self).formfield(**defaults)
+
+
+# PostgreSQL text search configurations (made by migration 0010) that fold accents, so
+# that "coopérative" and "cooperative" find each other, whatever language a text is in.
+SEARCH_CONFIGS = {"simple": "habitat_simple", "en": "habitat_english", "fr": "habitat_french", "es": "habitat_spanish"}
+
+
+def search_vector():
+    """Every searchable text, in the dictionary of its language.
+
+    Names and cities go through the language-neutral ``simple`` dictionary as well, so that
+    proper nouns ("Kalkbreite", "Montevideo") match exactly whatever the page's language.
+    """
+    names = [f"name_{code}" for code in LANGUAGE_CODES]
+    vectors = [SearchVector(*names, "city", config=SEARCH_CONFIGS["simple"], weight="A")]
+    for code in LANGUAGE_CODES:
+        config = SEARCH_CONFIGS[code]
+        vectors.append(SearchVector(f"name_{code}", config=config, weight="A"))
+        vectors.append(SearchVector(f"summary_{code}", config=config, weight="B"))
+        vectors.append(SearchVector(f"description_{code}", config=config, weight="C"))
+    combined = vectors[0]
+    for vector in vectors[1:]:
+        combined = combined + vector
+    return combined
+
+
+def search_query(text):
+    """What a visitor typed, understood in every language we hold texts in."""
+    configs = [SEARCH_CONFIGS["simple"], *(SEARCH_CONFIGS[code] for code in LANGUAGE_CODES)]
+    query = SearchQuery(text, config=configs[0], search_type="websearch")
+    for config in configs[1:]:
+        query |= SearchQuery(text, config=config, search_type="websearch")
+    return query
+
+
+def figure_aggregates():
+    """The directory's figures as aggregates, for the home page, every table of /stats/ and
+    the programmes: projects listed, projects inhabited, dwellings (a sum of those known)."""
+    return {
+        "projects": Count("pk"),
+        "inhabited": Count("pk", filter=Q(stage=Stage.INHABITED)),
+        # Not named "dwellings": the alias would hide the field from the other aggregates.
+        "dwelling_total": Coalesce(Sum("dwellings"), 0),
+    }
+
+
+def cluster_cell(zoom):
+    """The map cluster cell of each project at ``zoom``: its stored Morton key, shifted (see
+    habitat.geo). Written once for the clustering query and for the projects of a cell."""
+    return F("map_cell").bitrightshift(geo.cluster_shift(zoom))
+
+
+# The rows that can be public: not a working copy, not a merged duplicate. The indexes that
+# public pages use are partial on these rows, so that public() can be answered from them.
+LISTED_ROWS = Q(revision_of__isnull=True, merged_into__isnull=True)
+
+
+class ProjectQuerySet(models.QuerySet):
+    def public(self):
+        """The one definition of what an anonymous visitor may see.
+
+        Every public page, the map, feeds, exports and statistics start from here.
+        """
+        return self.filter(LISTED_ROWS, status=Status.PUBLISHED)
+
+    def annotate_public(self):
+        """Each project with ``is_public``: whether public() holds it."""
+        return self.annotate(is_public=Exists(Project.objects.public().filter(pk=OuterRef("pk"))))
+
+    def visible_to(self, user):
+        """What ``user`` may see: the public projects, the ones they edit and their working
+        copies; moderators see everything. Pages of drafts and their files ask here."""
+        if can_moderate(user):
+            return self
+        if not user.is_authenticated:
+            return self.public()
+        editorships = Project.editors.through.objects.filter(user=user)
+        return self.filter(
+            Q(pk__in=Project.objects.public().values("pk"))
+            | Exists(editorships.filter(project=OuterRef("pk")))
+            | Exists(editorships.filter(project=OuterRef("revision_of")))
+        )
+
+    def search(self, text):
+        query = search_query(text)
+        # F(): SearchRank given a bare field name would rebuild the vector from its text for
+        # every row (slow, and the name/summary/description weights would be lost).
+        return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
+
+    def in_bbox(self, bbox):
+        """Projects whose *public* point lies in a ``geo.BoundingBox``."""
+        if bbox.is_whole_world:
+            return self
+        # For points, the bounding-box operator (&&) is exact, uses the GiST index and
+        # spares a geometry function call per row.
+        condition = Q()
+        for polygon in bbox.polygons():
+            condition |= Q(public_location__bboverlaps=polygon)
+        return self.filter(condition)
+
+    def clusters(self, *, zoom):
+        """These projects grouped into the map cells of ``zoom``, in PostGIS.
+
+        Returns dicts with the cell's key, its count, the mean public position, the extent of
+        its points (a zero-size extent is a "stack" that no zoom can split) and the smallest
+        id: one aggregate query, whatever the number of projects.
+        """
+        x = Func("public_location", function="ST_X", output_field=FloatField())
+        y = Func("public_location", function="ST_Y", output_field=FloatField())
+        return list(
+            self.order_by()
+            .annotate(cell=cluster_cell(zoom))
+            .values("cell")
+            .annotate(count=Count("pk"), x=Avg(x), y=Avg(y), extent=Extent("public_location"), first_id=Min("pk"))
+            .order_by("-count", "cell")
+        )
+
+    def in_cells(self, cells, *, zoom):
+        """These projects that fall in the given cluster cells of ``zoom``, each with its ``cell``."""
+        return self.annotate(cell=cluster_cell(zoom)).filter(cell__in=cells)
+
+    def with_organisation(self, organisation):
+        return self.filter(Exists(ProjectActor.objects.filter(project=OuterRef("pk"), organisation=organisation)))
+
+    def with_housing_model(self, housing_model):
+        return self.filter(housing_models__contains=[housing_model])
+
+    def supported_by(self, programme):
+        """Projects that at least one action of ``programme`` names (a Programme, or an outer
+        reference to one inside a subquery)."""
+        from projects.models.programmes import SupportAction
+
+        return self.filter(Exists(SupportAction.objects.filter(programme=programme, project=OuterRef("pk"))))
+
+    def figures(self):
+        """The headline numbers: projects listed, projects inhabited, dwellings."""
+        return self.aggregate(**figure_aggregates())
+
+    def update_search_vectors(self):
+        return self.update(search_vector=search_vector())
+
+    def similar_to(self, project, *, within_km=SIMILAR_WITHIN_KM, threshold=SIMILAR_NAME_THRESHOLD):
+        """Public projects that may be ``project`` listed twice, most alike first.
+
+        Alike means a similar name (pg_trgm word similarity, either way round, so that "La Borda"
+        finds "Cooperativa La Borda") in any of the languages, and a public point within
+        ``within_km`` or the same city and country. Moderators see these beside a submission;
+        groups see them before they list a project that may already be here.
+        """
+        names = {getattr(project, f"name_{code}") for code in LANGUAGE_CODES} - {""}
+        place = Q()
+        if project.city and project.country:
+            place |= Q(country=project.country, city__iexact=project.city)
+        point = project.public_location or geo.public_point(project.location, project.has_exact_location)
+        if point is not None:
+            # The bounding-box pre-filter in degrees uses the GiST index; wide enough in longitude
+            # for the latitude, then the exact distance on the sphere.
+            degrees = within_km / 111.32 / max(math.cos(math.radians(point.y)), 0.01)
+            place |= Q(
+                public_location__dwithin=(point, degrees), public_location__distance_lte=(point, D(km=within_km))
+            )
+        if not names or not place:
+            return self.none()
+        scores = []
+        for code in LANGUAGE_CODES:
+            for name in names:
+                scores.append(TrigramWordSimilarity(name, f"name_{code}"))
+                scores.append(TrigramWordSimilarity(F(f"name_{code}"), Value(name)))
+        return (
+            self.public()
+            .filter(place)
+            .exclude(pk__in=[pk for pk in (project.pk, project.revision_of_id) if pk])
+            .annotate(similarity=Greatest(*scores))
+            .filter(similarity__gte=threshold)
+            .order_by("-similarity", "pk")
+        )
+
+
+class Project(Moderated, WorkingCopies, models.Model):
+    name = translated(models.CharField(_("name"), max_length=200, blank=True))
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
+    original_language = models.CharField(
+        _("original language"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+        help_text=_("The language the group wrote its texts in; the others are translations."),
+    )
+    summary = translated(models.TextField(_("summary"), max_length=600, blank=True))
+    description = translated(models.TextField(_("description"), blank=True))
+
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.IDEA)
+    housing_models = ChoiceArrayField(
+        models.CharField(max_length=30, choices=HousingModel.choices),
+        verbose_name=_("housing models"),
+        default=list,
+        blank=True,
+    )
+    tenure = models.CharField(_("tenure"), max_length=30, choices=Tenure.choices, blank=True)
+    dwellings = models.PositiveIntegerField(_("dwellings"), null=True, blank=True)
+    inhabitants = models.PositiveIntegerField(_("inhabitants"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True, validators=YEAR_VALIDATORS)
+    completion_year = models.PositiveSmallIntegerField(
+        _("completion year"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    priority_neighbourhood = models.BooleanField(
+        _("in a priority or low-income neighbourhood"),
+        default=False,
+        help_text=_("For example a French QPV (quartier prioritaire de la politique de la ville)."),
+    )
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    contact_email = models.EmailField(
+        _("contact e-mail"),
+        blank=True,
+        help_text=_("Never shown: visitors write through a form that relays their message."),
+    )
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+
+    # Where it is. ``location`` is exact and private; only ``public_location`` is ever read
+    # by public pages, the map and exports.
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    country = CountryField(_("country"))
+    # Empty while a draft does not yet say where it is; required to submit.
+    location = models.PointField(_("location"), srid=4326, null=True, blank=True)
+    location_precision = models.CharField(
+        _("public location"),
+        max_length=12,
+        choices=LocationPrecision.choices,
+        default=LocationPrecision.EXACT,
+        help_text=_(
+            "Approximate: public pages show only a point rounded to about 1 km and never the "
+            "address. Choose it if the group could be harmed by being found."
+        ),
+    )
+    public_location = models.PointField(srid=4326, editable=False, null=True)
+    map_cell = models.BigIntegerField(editable=False, null=True)
+
+    organisations = models.ManyToManyField(Organisation, through="ProjectActor", related_name="projects", blank=True)
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="edited_projects", blank=True, verbose_name=_("editors")
+    )
+    # The working copy of a published project while an editor's change waits for review:
+    # the public keeps seeing the original until a moderator publishes the change.
+    revision_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="pending_revision", editable=False
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_projects",
+        verbose_name=_("merged into"),
+        help_text=_("A duplicate merged into another project; its address redirects there."),
+    )
+    # Bumped by every save through the group's forms, so that two editors saving the same
+    # section at once cannot overwrite each other unknowingly.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True, editable=False)
+    status = models.CharField(_("moderation status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    published_at = models.DateTimeField(_("publication date"), null=True, blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-published_at", "-pk"]
+        permissions = [("moderate_project", _("Can moderate projects"))]
+        indexes = [
+            # Every cluster cell is a range of map_cell: per-level aggregates will scan it.
+            models.Index(fields=["status", "map_cell"], condition=LISTED_ROWS, name="project_status_cell"),
+            models.Index(fields=["status", "country"], condition=LISTED_ROWS, name="project_status_country"),
+            # Probable duplicates in the same city (similar_to() compares cities case-blind).
+            models.Index("status", "country", Upper("city"), name="project_status_city"),
+            models.Index(fields=["status", "stage"], condition=LISTED_ROWS, name="project_status_stage"),
+            models.Index(
+                fields=["status", "-published_at", "-id"], condition=LISTED_ROWS, name="project_status_published"
+            ),
+            models.Index(fields=["status", "name_en"], condition=LISTED_ROWS, name="project_status_name"),
+            models.Index(fields=["priority_neighbourhood"], name="project_priority"),
+            GinIndex(fields=["housing_models"], name="project_housing_models"),
+            GinIndex(fields=["search_vector"], name="project_search"),
+            # ``public_location`` gets its GiST index from GeoDjango (spatial_index=True).
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(completion_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(completion_year__gte=models.F("start_year")),
+                name="project_completion_after_start",
+                violation_error_message=_("The completion year cannot be before the start year."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or self.slug
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if not getattr(self, f"name_{self.original_language}"):
+            raise ValidationError(
+                {f"name_{self.original_language}": _("Give the project's name in its original language.")}
+            )
+        if self.status == Status.PUBLISHED and self.location is None:
+            raise ValidationError({"location": _("A published project needs a location.")})
+        if self.start_year and self.completion_year and self.completion_year < self.start_year:
+            raise ValidationError({"completion_year": _("The completion year cannot be before the start year.")})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Project, self.name, fallback="project", exclude_pk=self.pk)
+        self.public_location = geo.public_point(self.location, self.has_exact_location)
+        self.map_cell = geo.map_cell(self.public_location)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"location", "location_precision"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "public_location", "map_cell"}
+        super().save(*args, **kwargs)
+        Project.objects.filter(pk=self.pk).update_search_vectors()
+
+    @property
+    def has_exact_location(self):
+        return self.location_precision == LocationPrecision.EXACT
+
+    @property
+    def public_address(self):
+        """The address, unless the group asked to hide where it lives."""
+        return self.address if self.has_exact_location else ""
+
+    def get_housing_models_display(self):
+        labels = dict(HousingModel.choices)
+        return [labels.get(value, value) for value in self.housing_models]
+
+    # --- Who may do what. The one place that decides it; views and admin ask here. -------
+
+    def is_editor(self, user):
+        if not user.is_authenticated:
+            return False
+        original = self.revision_of or self
+        return original.editors.filter(pk=user.pk).exists()
+
+    def can_edit(self, user):
+        return self.is_editor(user) or can_moderate(user)
+
+
+class ProjectActor(models.Model):
+    """An organisation's part in a project."""
+
+    class Role(models.TextChoices):
+        INHABITANT_GROUP = "inhabitant_group", _("inhabitant group")
+        TECHNICAL_SUPPORT = "technical_support", _("technical support")
+        FUNDER = "funder", _("funder")
+        PUBLIC_AUTHORITY = "public_authority", _("public authority")
+        NETWORK = "network", _("network")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="actors")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="project_roles")
+    role = models.CharField(
+        _("role"),
+        max_length=30,
+        choices=Role.choices,
+        blank=True,
+        help_text=_("Leave empty when the source does not say."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("organisation involved")
+        verbose_name_plural = _("organisations involved")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "organisation", "role"], name="actor_unique_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display() or '-'})"
+
+
+class ProjectPhoto(Photo):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="photos")
+
+    upload_folder = "photos"
+
+    class Meta(Photo.Meta):
+        pass
+
+    @classmethod
+    def visible_to(cls, user):
+        return cls.objects.filter(project__in=Project.objects.visible_to(user))
+
+
+class ProjectDocument(Document):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
+
+    upload_folder = "documents"
+
+    class Meta(Document.Meta):
+        pass
+
+    @classmethod
+    def visible_to(cls, user):
+        return cls.objects.filter(project__in=Project.objects.visible_to(user))
+
+
+# One revision spans a project and its photos, documents and organisations, so that staff
+# can restore any earlier version of the whole from the admin's history.
+reversion.register(ProjectPhoto)
+reversion.register(ProjectDocument)
+reversion.register(ProjectActor)
+reversion.register(Project, follow=list(PARTS), exclude=["search_vector"])

@@ -1,0 +1,88 @@
+"""The one public representation of a project: the fields every public output shows, its
+public point and its address.
+
+The map's popups, the project page's map and its structured data (schema.org), and next the
+exports, feeds and API, all read a project through ``public_representation``. Apart from the
+map's clustering query (which averages public points in PostGIS), nothing else turns
+``public_location`` into output, so what a group asked to hide is decided here once.
+"""
+
+# Decimal places of published coordinates: 6 is about 10 cm, finer than any public point.
+COORDINATE_PLACES = 6
+
+# The fields a query must load for public_representation(), e.g. for .only().
+FIELDS = [
+    "slug",
+    "name_en",
+    "name_fr",
+    "name_es",
+    "summary_en",
+    "summary_fr",
+    "summary_es",
+    "original_language",
+    "city",
+    "country",
+    "address",
+    "location_precision",
+    "public_location",
+    "stage",
+    "housing_models",
+]
+
+
+def public_point(project):
+    """``{"latitude", "longitude", "approximate"}`` of the point the public may see, or None."""
+    point = project.public_location
+    if point is None:
+        return None
+    return {
+        "latitude": round(point.y, COORDINATE_PLACES),
+        "longitude": round(point.x, COORDINATE_PLACES),
+        # Approximate: the centre of a cell of about 1 km, never the group's own point.
+        "approximate": not project.has_exact_location,
+    }
+
+
+def public_representation(project, *, absolute_url=None):
+    """What the public may know of ``project``, in the active language.
+
+    ``absolute_url(path)`` makes its address absolute (structured data, exports need it).
+    """
+    url = project.get_absolute_url()
+    return {
+        "slug": project.slug,
+        "name": project.name,
+        "summary": project.summary,
+        "url": absolute_url(url) if absolute_url else url,
+        "city": project.city,
+        "country": project.country.code,
+        "country_name": str(project.country.name),
+        "address": project.public_address,
+        "stage": project.stage,
+        "stage_label": str(project.get_stage_display()),
+        "housing_models": list(project.housing_models),
+        "point": public_point(project),
+    }
+
+
+def structured_data(representation):
+    """schema.org data for search engines, from the public representation only."""
+    address = {
+        "@type": "PostalAddress",
+        "addressLocality": representation["city"],
+        "addressCountry": representation["country"],
+    }
+    if representation["address"]:
+        address["streetAddress"] = representation["address"]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Place",
+        "name": representation["name"],
+        "description": representation["summary"],
+        "url": representation["url"],
+        "address": address,
+    }
+    point = representation["point"]
+    if point:
+        data["geo"] = {"@type": "GeoCoordinates", "latitude": point["latitude"], "longitude": point["longitude"]}
+    return data
