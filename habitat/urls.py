@@ -35,6 +35,7 @@ urlpatterns = [
     path("projects/", include((project_urls.data_urlpatterns, "projects_data"))),
     path("meetings/", include((hub_urls.data_urlpatterns, "hubs_data"))),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]
 
 urlpatterns += i18n_patterns(

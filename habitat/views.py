@@ -9,10 +9,13 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import SuspiciousFileOperation
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
 from django.utils._os import safe_join
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from habitat import uploads
 from habitat.forms import DeleteAccountForm, ProfileForm
@@ -59,6 +62,24 @@ def delete_account(request):
         "account/delete.html",
         {"form": form, "project_count": projects.count(), "sole_editor_count": sole_editor_count},
     )
+
+
+# Paths that crawlers have no business in, under each language prefix: the accounts, the
+# group's own space and the forms that only people use. "*" is understood by the major crawlers.
+PRIVATE_PATHS = ["accounts/", "my/", "projects/new/", "projects/invitations/", "projects/*/edit/"]
+
+
+@require_GET
+def robots_txt(request):
+    """Crawlers may read every public page; the sitemap lists them."""
+    disallowed = [reverse("admin:index")]
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            prefix = reverse("home")
+        disallowed += [f"{prefix}{path}" for path in PRIVATE_PATHS]
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in disallowed), ""]
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def page_not_found(request, exception):

@@ -52,6 +52,9 @@ class VersionedForm(forms.Form):
                 section.save()
                 # From the version stored under the lock, whatever the form's copy of the row said.
                 Project.objects.filter(pk=stored.pk).update(version=stored.version + 1)
+                # The whole project as it now is, its photos, documents and organisations with
+                # it, whichever of them the section changed: the history compares these.
+                reversion.add_to_revision(Project.objects.get(pk=stored.pk))
         return []
 
 

@@ -506,4 +506,4 @@ class ProjectDocument(Document):
 reversion.register(ProjectPhoto)
 reversion.register(ProjectDocument)
 reversion.register(ProjectActor)
-reversion.register(Project, follow=list(PARTS), exclude=["search_vector"])
+reversion.register(Project, follow=list(PARTS), exclude=["search_vector"], ignore_duplicates=True)

@@ -9,6 +9,7 @@ over the original (``apply_revision``). A duplicate is merged into another proje
 
 import secrets
 
+import reversion
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext
@@ -67,6 +68,12 @@ class WorkingCopies:
                 item.project = revision
                 item.save()  # a photo's file is already stored: it is shared, not re-encoded
         self.record(Action.CHANGE_STARTED, by=by)
+        # The published version as it stands, so that the history can later say what the
+        # change changed, even for a project whose earlier versions were never recorded.
+        with reversion.create_revision():
+            reversion.set_user(by)
+            reversion.set_comment("Change started")
+            reversion.add_to_revision(self)
         return revision
 
     def apply_revision(self, revision):

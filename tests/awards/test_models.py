@@ -4,8 +4,8 @@ from django.db import IntegrityError
 
 from awards.models import Edition, Nomination
 from projects.models import Status
-from tests.awards.conftest import make_category, make_edition, make_nomination
 from tests.factories import make_project
+from tests.factories.awards import make_category, make_edition, make_nomination
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.awards.conftest import make_category, make_edition, make_nomination
 from tests.factories import make_project
+from tests.factories.awards import make_category, make_edition, make_nomination
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from projects.models import Status
-from tests.awards.conftest import make_award, make_category, make_edition, make_nomination
 from tests.factories import make_moderator, make_project
+from tests.factories.awards import make_award, make_category, make_edition, make_nomination
 
 pytestmark = pytest.mark.django_db
 

@@ -3,6 +3,7 @@
 import re
 from urllib.parse import parse_qs, urlsplit
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 # How long to wait for a page or the map's data; the live server is local and fast.
@@ -84,3 +85,23 @@ def collect_page_errors(page: Page, server_url, errors=None):
     page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(f"pageerror: {error}"))
     return errors
+
+
+# --- Accessibility: axe-core, serious and critical violations fail a test ------------------
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+def describe(violations):
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} {violation['helpUrl']}")
+        for node in violation["nodes"]:
+            lines.append(f"    {node['target']}: {node['failureSummary']}".replace("\n", " / "))
+    return "\n".join(lines)
+
+
+def assert_no_serious_violations(page: Page):
+    results = Axe().run(page)
+    violations = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    assert not violations, f"axe on {page.url}:\n{describe(violations)}"

@@ -1,31 +1,13 @@
 """axe-core on the public pages: no serious or critical violation."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 from habitat.models import Organisation
-from tests.browser.support import wait_for_map
+from tests.browser.support import assert_no_serious_violations, wait_for_map
 from tests.factories import make_project
 
 pytestmark = pytest.mark.browser
-
-BLOCKING_IMPACTS = {"serious", "critical"}
-
-
-def describe(violations):
-    lines = []
-    for violation in violations:
-        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']} {violation['helpUrl']}")
-        for node in violation["nodes"]:
-            lines.append(f"    {node['target']}: {node['failureSummary']}".replace("\n", " / "))
-    return "\n".join(lines)
-
-
-def assert_no_serious_violations(page: Page):
-    results = Axe().run(page)
-    violations = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
-    assert not violations, f"axe on {page.url}:\n{describe(violations)}"
 
 
 @pytest.mark.parametrize("path", ["/en/", "/en/projects/"])

@@ -4,7 +4,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from playwright.sync_api import Page
 
-from tests.browser.test_accessibility import assert_no_serious_violations
+from tests.browser.support import assert_no_serious_violations
 from tests.factories import make_user
 
 pytestmark = pytest.mark.browser

@@ -15,9 +15,9 @@ from playwright.sync_api import Page, expect
 
 from habitat import geo
 from projects.models import LocationPrecision, Project, Stage, Status
-from tests.accounts.support import PASSWORD, link_in
 from tests.browser.support import collect_page_errors, result_count, wait_for_map
 from tests.factories import make_moderator, make_project, make_user
+from tests.habitat.support import PASSWORD, link_in
 
 pytestmark = pytest.mark.browser
 

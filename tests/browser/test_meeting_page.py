@@ -5,7 +5,7 @@ import datetime
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_accessibility import assert_no_serious_violations
+from tests.browser.support import assert_no_serious_violations
 from tests.factories import make_organisation, make_project
 from tests.factories.hubs import make_hub, make_meeting, make_session
 

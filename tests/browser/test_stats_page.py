@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_accessibility import assert_no_serious_violations
+from tests.browser.support import assert_no_serious_violations
 
 pytestmark = pytest.mark.browser
 

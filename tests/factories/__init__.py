@@ -43,6 +43,7 @@ def make_user(**fields):
     n = next(_counter)
     fields.setdefault("username", f"user{n}")
     fields.setdefault("email", f"user{n}@example.org")
+    fields.setdefault("display_name", f"Person {n}")
     password = fields.pop("password", "a-long-test-password")
     return User.objects.create_user(password=password, **fields)
 

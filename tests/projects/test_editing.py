@@ -3,85 +3,18 @@
 import io
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from PIL import Image
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from habitat.models import Organisation
 from projects.models import LocationPrecision, Project, Status
 from tests.factories import make_organisation, make_project, make_user
+from tests.projects.support import jpeg, login, pdf_with_author, texts_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor():
-    return make_user(email="editor@example.org")
-
-
-@pytest.fixture
-def moderator():
-    user = make_user(email="moderator@example.org", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="moderate_project"))
-    return user
-
-
-@pytest.fixture
-def draft(editor):
-    project = make_project(name_en="Our co-operative", status=Status.DRAFT, country="UY", city="Montevideo")
-    project.editors.add(editor)
-    return project
-
-
-@pytest.fixture
-def published(editor):
-    project = make_project(name_en="Published co-operative", summary_en="The published summary.")
-    project.editors.add(editor)
-    return project
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
-
-
-def texts_data(project, **changes):
-    data = {
-        "original_language": "en",
-        "name_en": project.name_en,
-        "name_fr": "",
-        "name_es": "",
-        "summary_en": project.summary_en,
-        "summary_fr": "",
-        "summary_es": "",
-        "description_en": "",
-        "description_fr": "",
-        "description_es": "",
-        "project-version": project.version,
-    }
-    if "version" in changes:
-        data["project-version"] = changes.pop("version")
-    data.update(changes)
-    return data
-
-
-def jpeg(size=(40, 30)):
-    output = io.BytesIO()
-    Image.new("RGB", size, "#336699").save(output, format="JPEG")
-    return output.getvalue()
-
-
-def pdf_with_author():
-    writer = PdfWriter()
-    writer.add_blank_page(100, 100)
-    writer.add_metadata({"/Author": "Maria Secret", "/Title": "Statutes"})
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
 
 
 # --- Creating a draft ---------------------------------------------------------------------

@@ -161,7 +161,7 @@ def test_map_json_answers_bad_parameters_with_a_400_and_a_message(client, params
 def test_map_json_error_message_is_translated(client):
     response = client.get("/projects/map.json", {"zoom": "99"}, headers={"accept-language": "fr"})
     assert response.status_code == 400
-    assert response.json()["error"] != "The zoom must be a whole number between 0 and 18."
+    assert response.json()["error"] == "Le zoom doit être un nombre entier compris entre 0 et 18."
 
 
 def test_map_json_never_gives_the_exact_point_of_an_approximate_project(client):

@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from projects.models import LocationPrecision, Stage, Status
-from tests.factories import make_organisation, make_project
+from habitat.models import Organisation
+from projects.models import LocationPrecision, ProjectActor, Stage, Status
+from tests.factories import make_moderator, make_organisation, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -362,3 +363,71 @@ def test_approximate_project_page_hides_the_address_and_says_why(client):
     response = client.get(project.get_absolute_url())
     assert "12 Hidden Lane" not in response.text
     assert "Approximate location" in response.text
+
+
+# --- Organisations named by a group wait for staff ------------------------------------
+
+
+@pytest.fixture
+def named_by_a_group():
+    """A published project naming a reviewed organisation and one its group added."""
+    project = make_project(name_en="Cooperativa Las Piedras", organisations=[make_organisation(name_en="FUCVAM")])
+    unreviewed = Organisation.objects.create_for_review(name="Vecinos de Las Piedras", website="https://example.net")
+    ProjectActor.objects.create(project=project, organisation=unreviewed, order=1)
+    return project, unreviewed
+
+
+def test_organisation_named_by_a_group_has_no_public_page_until_reviewed(client, named_by_a_group):
+    project, unreviewed = named_by_a_group
+    assert client.get(unreviewed.get_absolute_url()).status_code == 404
+    listing = client.get("/en/organisations/")
+    assert "Vecinos de Las Piedras" not in listing.text
+    assert "FUCVAM" in listing.text
+    assert unreviewed.get_absolute_url() not in client.get("/sitemap.xml").text
+    choices = [
+        value for value, _label in client.get("/en/projects/").context["filter"].form.fields["organisation"].choices
+    ]
+    assert unreviewed.slug not in [str(value) for value in choices]
+    # Filtering by it answers as for any unknown organisation.
+    assert client.get("/en/projects/", {"organisation": unreviewed.slug}).context["filter"].form.errors
+
+    Organisation.objects.filter(pk=unreviewed.pk).update(reviewed=True)
+    assert client.get(unreviewed.get_absolute_url()).status_code == 200
+    assert "Vecinos de Las Piedras" in client.get("/en/organisations/").text
+
+
+def test_project_page_names_an_organisation_waiting_for_review_without_a_link(client, named_by_a_group):
+    project, unreviewed = named_by_a_group
+    page = client.get(project.get_absolute_url()).text
+    assert "Vecinos de Las Piedras" in page
+    assert unreviewed.get_absolute_url() not in page
+    reviewed = project.organisations.get(reviewed=True)
+    assert f'href="{reviewed.get_absolute_url()}"' in page
+
+
+def test_organisation_counts_are_of_public_projects_only(client):
+    organisation = make_organisation(name_en="Urbamonde", slug="urbamonde")
+    make_project(organisations=[organisation])
+    make_project(organisations=[organisation], status=Status.DRAFT)
+    merged = make_project(organisations=[organisation])
+    merged.merge_into(make_project(), by=make_moderator())
+    rows = {o.slug: o.public_project_count for o in client.get("/en/organisations/").context["organisations"]}
+    assert rows["urbamonde"] == 1
+
+
+# --- Search folds accents -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        ("Une coopérative d'habitants", "cooperative"),
+        ("A housing cooperative", "coopérative"),
+        ("Vivienda por ayuda mutua en Montevideo", "ayúda"),
+        ("Habitat participatif à Genève", "geneve"),
+    ],
+)
+def test_list_search_finds_words_with_or_without_accents(client, text, query):
+    make_project(name_en="Found", summary_en=text)
+    make_project(name_en="Not found", summary_en="Something else entirely.")
+    assert listed_names(client.get("/en/projects/", {"q": query})) == ["Found"]

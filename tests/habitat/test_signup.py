@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core import mail
 
 from habitat.models import User
-from tests.accounts.support import PASSWORD, link_in, logged_in_user_id, make_verified_user
+from tests.habitat.support import PASSWORD, link_in, logged_in_user_id, make_verified_user
 
 SIGNUP = "/en/accounts/signup/"
 

@@ -1,7 +1,7 @@
 from django.core import mail
 
-from tests.accounts.support import PASSWORD, logged_in_user_id
 from tests.factories import make_user
+from tests.habitat.support import PASSWORD, logged_in_user_id
 
 LOGIN = "/en/accounts/login/"
 

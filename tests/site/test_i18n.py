@@ -243,8 +243,13 @@ def test_map_labels_keep_their_placeholders(client, compiled_catalogues, languag
     page = read_page(client.get(f"/{language}/projects/"))
     labels = json.loads(page.map_labels_json)
 
-    assert labels["status"] != "{in_view} of the {total} matching projects are in view."
-    assert "{in_view}" in labels["status"] and "{total}" in labels["status"]
+    assert (
+        labels["status"]
+        == {
+            "fr": "{in_view} des {total} projets correspondants sont visibles sur la carte.",
+            "es": "{in_view} de los {total} proyectos que coinciden se ven en el mapa.",
+        }[language]
+    )
     assert "{count}" in labels["cluster"] and "{count}" in labels["stack"]
     assert "{name}" in labels["project"]
 

@@ -1,6 +1,6 @@
 from django.core import mail
 
-from tests.accounts.support import PASSWORD, link_in, logged_in_user_id
+from tests.habitat.support import PASSWORD, link_in, logged_in_user_id
 
 RESET = "/en/accounts/password/reset/"
 NEW_PASSWORD = "another-long-password-42"

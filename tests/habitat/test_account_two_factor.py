@@ -2,7 +2,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import SESSION_KEY
 
-from tests.accounts.support import PASSWORD, make_verified_user
+from tests.habitat.support import PASSWORD, make_verified_user
 
 ACTIVATE_TOTP = "/en/accounts/2fa/totp/activate/"
 

@@ -1,7 +1,7 @@
 from habitat.models import User
 from projects.models import ModerationEvent, Project, Status
-from tests.accounts.support import PASSWORD, logged_in_user_id, make_verified_user
 from tests.factories import make_project
+from tests.habitat.support import PASSWORD, logged_in_user_id, make_verified_user
 
 DELETE = "/en/accounts/delete/"
 

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.accounts.support import make_verified_user
+from tests.habitat.support import make_verified_user
 
 
 @pytest.fixture

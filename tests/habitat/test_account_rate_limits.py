@@ -1,7 +1,7 @@
 from django.db import connection
 from django.test import Client
 
-from tests.accounts.support import PASSWORD, logged_in_user_id
+from tests.habitat.support import PASSWORD, logged_in_user_id
 
 LOGIN = "/en/accounts/login/"
 SIGNUP = "/en/accounts/signup/"
