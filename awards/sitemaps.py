@@ -1,21 +1,14 @@
-from django.contrib.sitemaps import Sitemap
-
 from awards.models import Award, Edition
+from habitat.sitemaps import LocalisedSitemap
 
 
-class AwardSitemap(Sitemap):
-    i18n = True
-    alternates = True
-
+class AwardSitemap(LocalisedSitemap):
     def items(self):
         return Award.objects.only("slug").order_by("pk")
 
 
-class EditionSitemap(Sitemap):
+class EditionSitemap(LocalisedSitemap):
     """One address per award and year (a year may hold several editions)."""
-
-    i18n = True
-    alternates = True
 
     def items(self):
         return Edition.objects.select_related("award").order_by("award__slug", "year").distinct("award__slug", "year")

@@ -19,6 +19,25 @@ class Language(models.TextChoices):
     SPANISH = "es", _("Spanish")
 
 
+class OriginalLanguageField(models.CharField):
+    """The language a thing's texts were written in; the others are translations of them.
+
+    Reading a translated text falls back to this language (habitat.translation). Stored as a
+    plain two-letter CharField, which is what migrations see.
+    """
+
+    def __init__(self, verbose_name=None, **kwargs):
+        verbose_name = verbose_name or _("original language")
+        kwargs.setdefault("max_length", 2)
+        kwargs.setdefault("choices", Language.choices)
+        kwargs.setdefault("default", Language.ENGLISH)
+        super().__init__(verbose_name, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
+
+
 class User(AbstractUser):
     """A person with an account: an inhabitant group's editor, an organisation's editor, staff.
 
@@ -75,6 +94,10 @@ class OrganisationQuerySet(models.QuerySet):
     def members(self):
         return self.public().filter(is_member=True)
 
+    def visible_to(self, user):
+        """Staff who curate organisations see them all; everyone else, the public ones."""
+        return self.all() if user.has_perm("habitat.change_organisation") else self.public()
+
     def create_for_review(self, *, name, website=""):
         """An organisation named by a group, waiting for staff to review it."""
         slug = unique_slug(self.model, name, fallback="organisation", max_length=180)
@@ -101,9 +124,7 @@ class Organisation(StoredFile):
         blank=True,
         help_text=_("Leave empty while staff have not yet classified the organisation."),
     )
-    original_language = models.CharField(
-        _("original language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
-    )
+    original_language = OriginalLanguageField()
     description = translated(models.TextField(_("description"), blank=True))
     logo = PhotoField(_("logo"), blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
@@ -148,12 +169,6 @@ class Organisation(StoredFile):
             return f"{self.name} ({self.acronym})"
         return self.name
 
-    @classmethod
-    def visible_to(cls, user):
-        if user.has_perm("habitat.change_organisation"):
-            return cls.objects.all()
-        return cls.objects.public()
-
 
 # Staff write page bodies as HTML in the admin; only these tags and attributes survive.
 PAGE_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "a", "strong", "em", "blockquote"}
@@ -177,9 +192,7 @@ class Page(models.Model):
     """One of the platform's own pages (the idea, its history, how to join...), written by staff."""
 
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    original_language = models.CharField(
-        _("original language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
-    )
+    original_language = OriginalLanguageField()
     title = translated(models.CharField(_("title"), max_length=200, blank=True))
     body = translated(
         models.TextField(

@@ -4,10 +4,14 @@ from django.urls import reverse
 from habitat.models import Organisation, Page
 
 
-class StaticPagesSitemap(Sitemap):
+class LocalisedSitemap(Sitemap):
+    """Pages that exist in every language: each listed with its alternates (hreflang)."""
+
     i18n = True
     alternates = True
 
+
+class StaticPagesSitemap(LocalisedSitemap):
     def items(self):
         return [
             "home",
@@ -24,10 +28,7 @@ class StaticPagesSitemap(Sitemap):
         return reverse(item)
 
 
-class OrganisationSitemap(Sitemap):
-    i18n = True
-    alternates = True
-
+class OrganisationSitemap(LocalisedSitemap):
     def items(self):
         return Organisation.objects.public().only("slug", "updated_at").order_by("pk")
 
@@ -35,9 +36,6 @@ class OrganisationSitemap(Sitemap):
         return organisation.updated_at
 
 
-class PageSitemap(Sitemap):
-    i18n = True
-    alternates = True
-
+class PageSitemap(LocalisedSitemap):
     def items(self):
         return Page.objects.only("slug").order_by("order", "pk")

@@ -95,7 +95,7 @@ class PdfField(CleanedFileField):
 
 
 class StoredFile(models.Model):
-    """A model whose rows name uploaded files. Each says which of its rows a user may see."""
+    """A model whose rows name uploaded files, served to whoever may see what they belong to."""
 
     class Meta:
         abstract = True
@@ -104,6 +104,9 @@ class StoredFile(models.Model):
     # shown in the browser (documents: a crafted file must never act as a page of the site).
     upload_folder = ""
     download = False
+    # The foreign key to what the files belong to (a project, a meeting); empty when the row
+    # is that thing itself (an organisation's logo).
+    owner = ""
 
     @classmethod
     def file_fields(cls):
@@ -111,8 +114,12 @@ class StoredFile(models.Model):
 
     @classmethod
     def visible_to(cls, user):
-        """The rows ``user`` may see, and so download the files of."""
-        raise NotImplementedError
+        """The rows ``user`` may see, and so download the files of: those whose owner the
+        owner's own queryset (``visible_to``) shows them."""
+        if not cls.owner:
+            return cls._default_manager.visible_to(user)
+        owner_model = cls._meta.get_field(cls.owner).related_model
+        return cls._default_manager.filter(**{f"{cls.owner}__in": owner_model.objects.visible_to(user)})
 
 
 def stored_file_models():

@@ -20,7 +20,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from habitat.models import PUBLIC_ORGANISATIONS, Language, Organisation
+from habitat.models import PUBLIC_ORGANISATIONS, Organisation, OriginalLanguageField
 from habitat.translation import translated
 from habitat.uploads import Document, Photo
 from projects.models import Project
@@ -43,9 +43,7 @@ class Hub(models.Model):
 
     name = translated(models.CharField(_("name"), max_length=200, blank=True))
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    original_language = models.CharField(
-        _("original language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
-    )
+    original_language = OriginalLanguageField()
     description = translated(models.TextField(_("description"), blank=True))
     order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("Where the HUB comes in lists."))
 
@@ -112,9 +110,7 @@ class Meeting(models.Model):
 
     name = translated(models.CharField(_("name"), max_length=300, blank=True))
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    original_language = models.CharField(
-        _("original language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
-    )
+    original_language = OriginalLanguageField()
     description = translated(models.TextField(_("description"), blank=True))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.HUB_MEETING)
     hub = models.ForeignKey(
@@ -296,24 +292,18 @@ class MeetingDocument(Document):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
 
     upload_folder = "meetings/documents"
+    owner = "meeting"
 
     class Meta(Document.Meta):
         verbose_name = _("report")
         verbose_name_plural = _("reports")
-
-    @classmethod
-    def visible_to(cls, user):
-        return cls.objects.filter(meeting__in=Meeting.objects.visible_to(user))
 
 
 class MeetingPhoto(Photo):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="photos")
 
     upload_folder = "meetings/photos"
+    owner = "meeting"
 
     class Meta(Photo.Meta):
         pass
-
-    @classmethod
-    def visible_to(cls, user):
-        return cls.objects.filter(meeting__in=Meeting.objects.visible_to(user))

@@ -1,19 +1,12 @@
-from django.contrib.sitemaps import Sitemap
-
+from habitat.sitemaps import LocalisedSitemap
 from hubs.models import Hub, Meeting
 
 
-class HubSitemap(Sitemap):
-    i18n = True
-    alternates = True
-
+class HubSitemap(LocalisedSitemap):
     def items(self):
         return Hub.objects.only("slug").order_by("pk")
 
 
-class MeetingSitemap(Sitemap):
-    i18n = True
-    alternates = True
-
+class MeetingSitemap(LocalisedSitemap):
     def items(self):
         return Meeting.objects.only("slug").order_by("pk")

@@ -244,7 +244,22 @@ ActorFormSet = forms.inlineformset_factory(
 )
 
 
-class NewOrganisationForm(forms.Form):
+class NewPart:
+    """A form that adds one part to a project (a photo, a document, an organisation): it goes
+    last, and adding overwrites nothing another editor saved."""
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+
+    def next_order(self):
+        return getattr(self.project, self.parts).count()
+
+    def changes_against(self, stored):
+        return []
+
+
+class NewOrganisationForm(NewPart, forms.Form):
     """An organisation that is not listed yet: it is added for staff to review."""
 
     name = forms.CharField(label=_("Name of the organisation"), max_length=200)
@@ -255,40 +270,33 @@ class NewOrganisationForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, project, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.project = project
-
-    def changes_against(self, stored):
-        return []  # adding an organisation overwrites nothing
+    parts = "actors"
 
     def save(self):
         organisation = Organisation.objects.create_for_review(
             name=self.cleaned_data["name"], website=self.cleaned_data["website"]
         )
         return ProjectActor.objects.create(
-            project=self.project,
-            organisation=organisation,
-            role=self.cleaned_data["role"],
-            order=self.project.actors.count(),
+            project=self.project, organisation=organisation, role=self.cleaned_data["role"], order=self.next_order()
         )
 
 
-class PhotoForm(forms.ModelForm):
-    """A new photo. The image is checked and re-encoded (habitat.uploads) before anything is
+class NewFile(NewPart):
+    """A new photo or document, checked and cleaned (habitat.uploads) before anything is
     stored; a refusal names the file and says why."""
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, project=project, **kwargs)
+        self.instance.project = project
+        self.instance.order = self.next_order()
+
+
+class PhotoForm(NewFile, forms.ModelForm):
+    parts = "photos"
 
     class Meta:
         model = ProjectPhoto
         fields = ["image", "alt_text", "caption", "credit"]
-
-    def __init__(self, *args, project, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instance.project = project
-        self.instance.order = project.photos.count()
-
-    def changes_against(self, stored):
-        return []  # adding a photo overwrites nothing
 
 
 class PhotoDetailsForm(forms.ModelForm):
@@ -309,20 +317,12 @@ PhotoFormSet = forms.modelformset_factory(
 )
 
 
-class DocumentForm(forms.ModelForm):
-    """A new PDF. It is checked and cleaned (habitat.uploads) before anything is stored."""
+class DocumentForm(NewFile, forms.ModelForm):
+    parts = "documents"
 
     class Meta:
         model = ProjectDocument
         fields = ["file", "title"]
-
-    def __init__(self, *args, project, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instance.project = project
-        self.instance.order = project.documents.count()
-
-    def changes_against(self, stored):
-        return []  # adding a document overwrites nothing
 
 
 class DocumentRemoval:

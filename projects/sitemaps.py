@@ -1,13 +1,9 @@
-from django.contrib.sitemaps import Sitemap
-
+from habitat.sitemaps import LocalisedSitemap
 from projects.models import Programme, Project
 
 
-class ProjectSitemap(Sitemap):
+class ProjectSitemap(LocalisedSitemap):
     """Project pages by address only: a sitemap never carries coordinates."""
-
-    i18n = True
-    alternates = True
 
     def items(self):
         return Project.objects.public().only("slug", "updated_at").order_by("pk")
@@ -16,9 +12,6 @@ class ProjectSitemap(Sitemap):
         return project.updated_at
 
 
-class ProgrammeSitemap(Sitemap):
-    i18n = True
-    alternates = True
-
+class ProgrammeSitemap(LocalisedSitemap):
     def items(self):
         return Programme.objects.only("slug").order_by("pk")

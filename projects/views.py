@@ -101,11 +101,23 @@ REPORT_LIMITS = (
 )
 
 
-def _over_rate_limit(request, project, limits, form):
-    """Count one message, or explain on the form why it cannot be sent now."""
-    per_address, per_project = limits
-    counted = [(per_address, ratelimits.client_address(request)), (per_project, project.pk)]
-    if ratelimits.exceeded(counted):
+def _visitor_form(request, project, *, form, limits, thanks, send, template):
+    """A form that a visitor sends about a public project (a message, a report): honeypot,
+    rate limits, then ``send(form)`` and thanks on the project's page; or the form again with
+    everything typed and why it was not sent."""
+    if form.is_bound and form.filled_honeypot():
+        # Answered as if it had worked, so that a robot learns nothing; nothing is sent.
+        messages.success(request, thanks)
+        return redirect(project)
+    status = 200
+    if form.is_valid():
+        per_address, per_project = limits
+        counted = [(per_address, ratelimits.client_address(request)), (per_project, project.pk)]
+        if not ratelimits.exceeded(counted):
+            ratelimits.record(counted)
+            send(form)
+            messages.success(request, thanks)
+            return redirect(project)
         form.add_error(
             None,
             _(
@@ -113,53 +125,46 @@ def _over_rate_limit(request, project, limits, form):
                 "Your text is kept here: try again later."
             ),
         )
-        return True
-    ratelimits.record(counted)
-    return False
+        status = 429
+    return render(request, template, {"project": project, "form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def project_contact(request, slug):
     """A visitor writes to the group. The message is relayed by e-mail to the project's
-    contact address and its editors; that address never appears on the site."""
+    contact address and its editors; no address of theirs ever appears on the site."""
     project = get_object_or_404(Project.objects.public(), slug=slug)
     if not notifications.contact_recipients(project):
         raise Http404("This project has nobody to write to.")
-    form = ContactForm(request.POST if request.method == "POST" else None)
-    thanks = _("Thank you: your message is on its way to the group. They will answer you by e-mail.")
-    if form.is_bound and form.filled_honeypot():
-        messages.success(request, thanks)
-        return redirect(project)
-    status = 200
-    if form.is_valid():
-        if _over_rate_limit(request, project, CONTACT_LIMITS, form):
-            status = 429
-        else:
-            data = form.cleaned_data
-            notifications.relay_message(project, name=data["name"], email=data["email"], message=data["message"])
-            messages.success(request, thanks)
-            return redirect(project)
-    return render(request, "projects/project_contact.html", {"project": project, "form": form}, status=status)
+
+    def send(form):
+        data = form.cleaned_data
+        notifications.relay_message(project, name=data["name"], email=data["email"], message=data["message"])
+
+    return _visitor_form(
+        request,
+        project,
+        form=ContactForm(request.POST if request.method == "POST" else None),
+        limits=CONTACT_LIMITS,
+        thanks=_("Thank you: your message is on its way to the group. They will answer you by e-mail."),
+        send=send,
+        template="projects/project_contact.html",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def project_report(request, slug):
     """A visitor reports a problem on a public page; it waits in the moderators' queue."""
     project = get_object_or_404(Project.objects.public(), slug=slug)
-    form = ReportForm(request.POST if request.method == "POST" else None, instance=ProjectReport(project=project))
-    thanks = _("Thank you for your report: a moderator will look into it.")
-    if form.is_bound and form.filled_honeypot():
-        messages.success(request, thanks)
-        return redirect(project)
-    status = 200
-    if form.is_valid():
-        if _over_rate_limit(request, project, REPORT_LIMITS, form):
-            status = 429
-        else:
-            notifications.reported(form.save())
-            messages.success(request, thanks)
-            return redirect(project)
-    return render(request, "projects/project_report.html", {"project": project, "form": form}, status=status)
+    return _visitor_form(
+        request,
+        project,
+        form=ReportForm(request.POST if request.method == "POST" else None, instance=ProjectReport(project=project)),
+        limits=REPORT_LIMITS,
+        thanks=_("Thank you for your report: a moderator will look into it."),
+        send=lambda form: notifications.reported(form.save()),
+        template="projects/project_report.html",
+    )
 
 
 def _redirect_to_merged_project(slug):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from habitat.models import PUBLIC_ORGANISATIONS, Language, Organisation
+from habitat.models import PUBLIC_ORGANISATIONS, Organisation, OriginalLanguageField
 from habitat.subqueries import aggregate_subquery
 from habitat.translation import translated
 from projects.models.project import YEAR_VALIDATORS, Project, figure_aggregates
@@ -32,9 +32,7 @@ class Programme(models.Model):
 
     name = translated(models.CharField(_("name"), max_length=200, blank=True))
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    original_language = models.CharField(
-        _("original language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
-    )
+    original_language = OriginalLanguageField()
     summary = translated(models.TextField(_("summary"), max_length=600, blank=True))
     description = translated(models.TextField(_("description"), blank=True))
     lead_organisation = models.ForeignKey(
@@ -151,9 +149,7 @@ class SupportAction(models.Model):
     )
     title = translated(models.CharField(_("title"), max_length=300, blank=True))
     description = translated(models.TextField(_("description"), blank=True))
-    original_language = models.CharField(
-        _("original language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
-    )
+    original_language = OriginalLanguageField()
     city = models.CharField(_("city"), max_length=120, blank=True)
     country = CountryField(_("country"), blank=True)
     source_url = models.TextField(_("source"), blank=True)

@@ -28,7 +28,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from habitat import geo
-from habitat.models import Language, Organisation
+from habitat.models import Organisation, OriginalLanguageField
 from habitat.slugs import unique_slug
 from habitat.translation import LANGUAGE_CODES, translated
 from habitat.uploads import Document, Photo
@@ -271,12 +271,8 @@ class ProjectQuerySet(models.QuerySet):
 class Project(Moderated, WorkingCopies, models.Model):
     name = translated(models.CharField(_("name"), max_length=200, blank=True))
     slug = models.SlugField(_("slug"), max_length=100, unique=True, blank=True)
-    original_language = models.CharField(
-        _("original language"),
-        max_length=2,
-        choices=Language.choices,
-        default=Language.ENGLISH,
-        help_text=_("The language the group wrote its texts in; the others are translations."),
+    original_language = OriginalLanguageField(
+        help_text=_("The language the group wrote its texts in; the others are translations.")
     )
     summary = translated(models.TextField(_("summary"), max_length=600, blank=True))
     description = translated(models.TextField(_("description"), blank=True))
@@ -479,26 +475,20 @@ class ProjectPhoto(Photo):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="photos")
 
     upload_folder = "photos"
+    owner = "project"
 
     class Meta(Photo.Meta):
         pass
-
-    @classmethod
-    def visible_to(cls, user):
-        return cls.objects.filter(project__in=Project.objects.visible_to(user))
 
 
 class ProjectDocument(Document):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents")
 
     upload_folder = "documents"
+    owner = "project"
 
     class Meta(Document.Meta):
         pass
-
-    @classmethod
-    def visible_to(cls, user):
-        return cls.objects.filter(project__in=Project.objects.visible_to(user))
 
 
 # One revision spans a project and its photos, documents and organisations, so that staff

@@ -7,26 +7,9 @@
 (function () {
   "use strict";
 
-  function readJson(id) {
-    var node = document.getElementById(id);
-    return node ? JSON.parse(node.textContent) : null;
-  }
-
-  function escapeHtml(text) {
-    var div = document.createElement("div");
-    div.textContent = text == null ? "" : String(text);
-    return div.innerHTML;
-  }
-
-  function placeIcon(text) {
-    return L.divIcon({
-      className: "map-project",
-      html: '<span class="visually-hidden">' + escapeHtml(text) + "</span>",
-      iconSize: [18, 18],
-      iconAnchor: [9, 9],
-      popupAnchor: [0, -9],
-    });
-  }
+  var readJson = window.habitatMarkers.readJson;
+  var escapeHtml = window.habitatMarkers.escapeHtml;
+  var placeIcon = window.habitatMarkers.placeIcon;
 
   window.habitatMeetingsMap = function (map) {
     var points = readJson("meeting-points") || [];

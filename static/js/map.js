@@ -8,9 +8,11 @@
 (function () {
   "use strict";
 
+  var escapeHtml = window.habitatMarkers.escapeHtml;
+  var projectIcon = window.habitatMarkers.placeIcon;
+
   function labels() {
-    var node = document.getElementById("map-labels");
-    return node ? JSON.parse(node.textContent) : {};
+    return window.habitatMarkers.readJson("map-labels") || {};
   }
 
   function format(template, values) {
@@ -19,28 +21,12 @@
     });
   }
 
-  function escapeHtml(text) {
-    var div = document.createElement("div");
-    div.textContent = text == null ? "" : String(text);
-    return div.innerHTML;
-  }
-
   function clusterIcon(count, text) {
     var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
     return L.divIcon({
       className: "map-cluster map-cluster-" + size,
       html: '<span aria-hidden="true">' + count + '</span><span class="visually-hidden">' + escapeHtml(text) + "</span>",
       iconSize: null,
-    });
-  }
-
-  function projectIcon(text) {
-    return L.divIcon({
-      className: "map-project",
-      html: '<span class="visually-hidden">' + escapeHtml(text) + "</span>",
-      iconSize: [18, 18],
-      iconAnchor: [9, 9],
-      popupAnchor: [0, -9],
     });
   }
 

@@ -1,34 +1,18 @@
 """Uploaded files are served to whoever may see what they belong to, and to nobody else."""
 
 import datetime
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
-from pypdf import PdfWriter
 
 from habitat.models import Organisation
 from hubs.models import MeetingDocument
 from projects.models import ProjectDocument, ProjectPhoto, Status
 from tests.factories import make_moderator, make_project, make_user
+from tests.factories.files import jpeg, pdf
 from tests.factories.hubs import make_meeting
 
 pytestmark = pytest.mark.django_db
-
-
-def jpeg():
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "green").save(buffer, "JPEG")
-    return buffer.getvalue()
-
-
-def pdf():
-    buffer = io.BytesIO()
-    writer = PdfWriter()
-    writer.add_blank_page(100, 100)
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def photo_of(project):

@@ -1,9 +1,8 @@
 """Helpers for the projects tests: signing in, the data of the group's forms, small files."""
 
-import io
+from tests.factories.files import jpeg, pdf
 
-from PIL import Image
-from pypdf import PdfWriter
+__all__ = ["jpeg", "login", "pdf", "pdf_with_author", "texts_data"]
 
 
 def login(client, user):
@@ -31,16 +30,5 @@ def texts_data(project, **changes):
     return data
 
 
-def jpeg(size=(40, 30)):
-    output = io.BytesIO()
-    Image.new("RGB", size, "#336699").save(output, format="JPEG")
-    return output.getvalue()
-
-
 def pdf_with_author():
-    writer = PdfWriter()
-    writer.add_blank_page(100, 100)
-    writer.add_metadata({"/Author": "Maria Secret", "/Title": "Statutes"})
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
+    return pdf({"/Author": "Maria Secret", "/Title": "Statutes"})

@@ -1,13 +1,10 @@
 """A directory holding everything that could leak, for the privacy sweep (test_privacy.py)."""
 
 import datetime
-import io
 from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
-from pypdf import PdfWriter
 
 from habitat.models import Organisation, Page
 from hubs.models import MeetingDocument, MeetingPhoto
@@ -23,6 +20,7 @@ from projects.models import (
 )
 from tests.factories import make_moderator, make_organisation, make_project, make_user
 from tests.factories.awards import make_edition, make_nomination
+from tests.factories.files import jpeg, pdf
 from tests.factories.hubs import make_hub, make_meeting, make_session
 
 # Where a group facing eviction lives (Nairobi), and its street: never public.
@@ -41,20 +39,6 @@ EMAILS = {
     "stranger": "kzq-stranger-6675@example.org",
     "invited": "kzq-invited-3349@example.org",
 }
-
-
-def jpeg():
-    buffer = io.BytesIO()
-    Image.new("RGB", (32, 24), "green").save(buffer, "JPEG")
-    return buffer.getvalue()
-
-
-def pdf():
-    buffer = io.BytesIO()
-    writer = PdfWriter()
-    writer.add_blank_page(100, 100)
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def stored(instance):
