@@ -28,7 +28,7 @@ class SignupDetailsForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["display_name", "language", "first_name", "last_name"]
+        fields = ["display_name", "language"]
         labels = {"display_name": _("Your name on the platform"), "language": _("Language of your e-mails")}
         help_texts = {"display_name": DISPLAY_NAME_HELP}
         error_messages = {

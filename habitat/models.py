@@ -126,7 +126,7 @@ class Organisation(StoredFile):
     )
     original_language = OriginalLanguageField()
     description = translated(models.TextField(_("description"), blank=True))
-    logo = PhotoField(_("logo"), blank=True)
+    logo = PhotoField(_("logo"), blank=True, db_index=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
     city = models.CharField(_("city"), max_length=120, blank=True)
     country = CountryField(_("country"), blank=True)

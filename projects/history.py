@@ -214,7 +214,7 @@ class Entry:
 
 def _version_title(saved):
     if saved.first:
-        return gettext("Created")
+        return gettext("First version recorded")
     return gettext("Saved") if saved.changes else gettext("Saved, without changes")
 
 

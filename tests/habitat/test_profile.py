@@ -22,38 +22,33 @@ def test_profile_shows_the_address_and_the_account_links(user_client):
 
 
 def test_profile_saves_the_display_name_and_the_language_of_the_emails(user_client, user):
-    data = {"display_name": "Ana (La Borda)", "language": "es", "first_name": "Ana", "last_name": "Souza"}
+    data = {"display_name": "Ana (La Borda)", "language": "es"}
     response = user_client.post(PROFILE, data, follow=True)
 
     assert response.redirect_chain == [(PROFILE, 302)]
     assert [str(message) for message in response.context["messages"]] == ["Your profile is saved."]
     user.refresh_from_db()
-    assert (user.display_name, user.language, user.first_name, user.last_name) == (
-        "Ana (La Borda)",
-        "es",
-        "Ana",
-        "Souza",
-    )
+    assert (user.display_name, user.language) == ("Ana (La Borda)", "es")
 
 
 def test_profile_needs_a_display_name_and_keeps_what_was_typed(user_client, user):
-    response = user_client.post(PROFILE, {"display_name": "", "language": "fr", "first_name": "Ana"})
+    response = user_client.post(PROFILE, {"display_name": "", "language": "es"})
 
     assert response.status_code == 200
     assert response.context["form"].errors["display_name"] == [
         "Choose the name that the other people on the platform will see."
     ]
-    assert 'value="Ana"' in response.content.decode()
+    assert '<option value="es" selected>' in response.content.decode()
 
 
 def test_profile_refuses_a_post_without_the_csrf_token(user):
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
 
-    response = client.post(PROFILE, {"display_name": "Mallory", "language": "en", "first_name": "Mallory"})
+    response = client.post(PROFILE, {"display_name": "Mallory", "language": "en"})
 
     assert response.status_code == 403
-    assert User.objects.get(pk=user.pk).first_name == ""
+    assert User.objects.get(pk=user.pk).display_name == user.display_name
 
 
 def test_profile_sends_visitors_to_log_in(client, db):

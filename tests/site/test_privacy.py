@@ -2,7 +2,7 @@
 
 The sweep finds the outputs itself: it walks the URL resolver (and the sitemap), fills every
 URL pattern with real objects of a directory that holds everything that could leak (see
-conftest.World), reads every response in the three languages, as a visitor, as a stranger
+world.py), reads every response in the three languages, as a visitor, as a stranger
 with an account and as a co-editor, and fails when one of them shows
 
 * the exact point of a group that hides where it lives, or of a draft, in any common
@@ -30,7 +30,7 @@ from django.utils import translation
 
 from projects.models import LocationPrecision
 from projects.sections import SECTIONS
-from tests.site.conftest import DRAFT_LAT, DRAFT_LON, DRAFT_NAME, EMAILS, HIDDEN_ADDRESS, HIDDEN_LAT, HIDDEN_LON
+from tests.site.world import DRAFT_LAT, DRAFT_LON, DRAFT_NAME, EMAILS, HIDDEN_ADDRESS, HIDDEN_LAT, HIDDEN_LON
 
 pytestmark = pytest.mark.django_db
 

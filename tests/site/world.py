@@ -1,0 +1,154 @@
+"""A directory holding everything that could leak, for the privacy sweep (test_privacy.py);
+the fixture that builds it is in conftest.py."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from habitat.models import Organisation, Page
+from hubs.models import MeetingDocument, MeetingPhoto
+from projects.models import (
+    EditorInvitation,
+    LocationPrecision,
+    Programme,
+    ProjectActor,
+    ProjectDocument,
+    ProjectPhoto,
+    Status,
+    SupportAction,
+)
+from tests.factories import make_moderator, make_organisation, make_project, make_user
+from tests.factories.awards import make_edition, make_nomination
+from tests.factories.files import jpeg, pdf
+from tests.factories.hubs import make_hub, make_meeting, make_session
+
+# Where a group facing eviction lives (Nairobi), and its street: never public.
+HIDDEN_LON, HIDDEN_LAT = 36.8219417, -1.2920659
+HIDDEN_ADDRESS = "Plot 42, Riverside Lane"
+# A draft somewhere else (Dakar), with an exact point: not public at all, nor its name.
+DRAFT_LON, DRAFT_LAT = -17.4676863, 14.7166718
+DRAFT_NAME = "Unpublished draft of Ouakam"
+# Every address is distinctive, so that finding one, or its first part, is never a coincidence.
+EMAILS = {
+    "contact": "kzq-contact-7731@example.org",
+    "editor": "kzq-editor-2218@example.org",
+    "co_editor": "kzq-coeditor-5560@example.org",
+    "draft_editor": "kzq-drafter-9012@example.org",
+    "moderator": "kzq-moderator-4407@example.org",
+    "stranger": "kzq-stranger-6675@example.org",
+    "invited": "kzq-invited-3349@example.org",
+}
+
+
+def stored(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+@dataclass
+class World:
+    project: object
+    draft: object
+    organisation: object
+    unreviewed: object
+    hub: object
+    meeting: object
+    conference: object
+    award_edition: object
+    programme: object
+    page: object
+    invitation: object
+    people: dict
+    files: dict
+
+
+def build_world():
+    """A published project that hides where it lives, with every kind of thing linked to it:
+    its editors and their invitation, its contact address, a reviewed organisation and one
+    the group named that staff have not reviewed, photos and documents, a meeting that
+    visited it (with its programme, report and photo), a conference, an award it won, a
+    programme that supports it, a platform page; and a draft that nobody may see."""
+    people = {
+        role: (make_moderator if role == "moderator" else make_user)(email=address, display_name=f"The {role}")
+        for role, address in EMAILS.items()
+        if role not in ("contact", "invited")
+    }
+    organisation = make_organisation(name_en="Muungano wa Wanavijiji", slug="muungano", country="KE")
+    unreviewed = Organisation.objects.create_for_review(name="Riverside Savings Group")
+    project = make_project(
+        name_en="Settlement facing eviction",
+        summary_en="A group that asked to hide where it lives.",
+        lon=HIDDEN_LON,
+        lat=HIDDEN_LAT,
+        location_precision=LocationPrecision.APPROXIMATE,
+        address=HIDDEN_ADDRESS,
+        contact_email=EMAILS["contact"],
+        city="Nairobi",
+        country="KE",
+        organisations=[organisation],
+    )
+    ProjectActor.objects.create(project=project, organisation=unreviewed, order=1)
+    project.editors.add(people["editor"], people["co_editor"])
+    invitation = EditorInvitation.objects.create(
+        project=project, email=EMAILS["invited"], invited_by=people["editor"], language="fr"
+    )
+    files = {
+        "photo": stored(ProjectPhoto(project=project, image=SimpleUploadedFile("p.jpg", jpeg()), alt_text="Homes")),
+        "document": stored(ProjectDocument(project=project, file=SimpleUploadedFile("d.pdf", pdf()), title="Plan")),
+    }
+
+    draft = make_project(
+        name_en=DRAFT_NAME, lon=DRAFT_LON, lat=DRAFT_LAT, city="Dakar", country="SN", status=Status.DRAFT
+    )
+    draft.editors.add(people["draft_editor"])
+    files["draft_photo"] = stored(ProjectPhoto(project=draft, image=SimpleUploadedFile("q.jpg", jpeg()), alt_text="x"))
+
+    hub = make_hub(name_en="Africa", slug="africa")
+    meeting = make_meeting(
+        hub=hub,
+        slug="nairobi-hub-meeting",
+        start_date=datetime.date(2019, 10, 8),
+        end_date=None,
+        city="Nairobi",
+        country="KE",
+        lon=36.817,
+        lat=-1.286,
+        time_zone="Africa/Nairobi",
+    )
+    make_session(meeting, title="Visit to the settlement", organisations=[organisation])
+    meeting.visited_projects.add(project, draft)
+    meeting.participants.add(organisation)
+    files["report"] = stored(MeetingDocument(meeting=meeting, file=SimpleUploadedFile("r.pdf", pdf()), title="Report"))
+    files["meeting_photo"] = stored(
+        MeetingPhoto(meeting=meeting, image=SimpleUploadedFile("m.jpg", jpeg()), alt_text="The meeting")
+    )
+    conference = make_meeting(
+        slug="annual-conference-2019", kind="conference", start_date=datetime.date(2019, 11, 4), end_date=None
+    )
+
+    edition = make_edition(year=2019)
+    make_nomination(edition, project=project, project_name=project.name_en, result="winner")
+    make_nomination(edition, project=draft, project_name="", result="finalist")
+
+    programme = Programme.objects.create(slug="support-programme", name_en="Support programme")
+    SupportAction.objects.create(programme=programme, project=project, title_en="Feasibility study", city="Nairobi")
+    SupportAction.objects.create(programme=programme, project=draft, title_en="A visit")
+    page = Page.objects.create(slug="about", title_en="About", body_en="<p>The platform.</p>")
+
+    return World(
+        project=project,
+        draft=draft,
+        organisation=organisation,
+        unreviewed=unreviewed,
+        hub=hub,
+        meeting=meeting,
+        conference=conference,
+        award_edition=edition,
+        programme=programme,
+        page=page,
+        invitation=invitation,
+        people=people,
+        files={name: f"/media/{(getattr(item, 'image', None) or item.file).name}" for name, item in files.items()},
+    )
