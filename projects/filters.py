@@ -9,7 +9,7 @@ from django_countries import countries
 from awards.models import Nomination
 from habitat.models import Organisation
 from habitat.translation import fallback_expression
-from projects.models import HousingModel, Programme, Project, Stage
+from projects.models import HousingModel, Programme, Project, ProjectActor, Stage
 
 
 def countries_with_projects():
@@ -18,11 +18,11 @@ def countries_with_projects():
 
 
 def organisations_with_projects(request=None):
-    return (
-        Organisation.objects.public()
-        .filter(Exists(Project.objects.public().with_organisation(OuterRef(OuterRef("pk")))))
-        .order_by("slug")
-    )
+    # From each organisation's actors to their projects: a few index probes per organisation,
+    # where asking every public project whether it names it would read them all.
+    public_project = Project.objects.public().filter(pk=OuterRef("project"))
+    named = ProjectActor.objects.filter(organisation=OuterRef("pk")).filter(Exists(public_project))
+    return Organisation.objects.public().filter(Exists(named)).order_by("slug")
 
 
 class Sort:

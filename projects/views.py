@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +10,6 @@ from django_filters.views import FilterView
 from habitat import geo, ratelimits
 from habitat.models import Organisation
 from habitat.ratelimits import RateLimit
-from habitat.subqueries import aggregate_subquery
 from projects import maps, notifications
 from projects.filters import ProjectFilter
 from projects.forms import ContactForm, ReportForm
@@ -271,12 +270,14 @@ class OrganisationListView(ListView):
     context_object_name = "organisations"
 
     def get_queryset(self):
-        public_projects = Project.objects.public().with_organisation(OuterRef(OuterRef("pk")))
-        return (
-            Organisation.objects.public()
-            .annotate(public_project_count=aggregate_subquery(public_projects, Count("pk")))
-            .order_by("-is_founding_member", "-is_member", "slug")
-        )
+        return Organisation.objects.public().order_by("-is_founding_member", "-is_member", "slug")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        counts = Project.objects.public().count_by_organisation()
+        for organisation in context["organisations"]:
+            organisation.public_project_count = counts.get(organisation.pk, 0)
+        return context
 
 
 def organisation_detail(request, slug):
