@@ -56,3 +56,15 @@ def test_profile_sends_visitors_to_log_in(client, db):
 
     assert response.status_code == 302
     assert response["Location"] == f"/en/accounts/login/?next={PROFILE}"
+
+
+def test_profile_with_an_unknown_language_says_so_and_keeps_the_name(user_client, user):
+    response = user_client.post(PROFILE, {"display_name": "Ana (La Borda)", "language": "xx"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["language"] == [
+        "Select a valid choice. xx is not one of the available choices."
+    ]
+    assert 'value="Ana (La Borda)"' in response.content.decode()
+    user.refresh_from_db()
+    assert user.language == "en"

@@ -91,3 +91,15 @@ def test_co_editors_see_who_invited_someone_but_not_the_address(client, editor, 
     # Editors are listed by the names they chose.
     assert "Second editor" in mine and editor.public_name in theirs
     assert editor.email not in theirs and editor.username not in theirs
+
+
+def test_invitation_with_an_unknown_language_says_so_and_keeps_the_address(client, editor, draft):
+    response = login(client, editor).post(
+        f"/en/projects/{draft.slug}/edit/editors/", {"email": "amigo@example.org", "language": "xx"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["language"] == [
+        "Select a valid choice. xx is not one of the available choices."
+    ]
+    assert 'value="amigo@example.org"' in response.text
+    assert not mail.outbox
