@@ -6,7 +6,7 @@ MANAGE := $(PYTHON) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup setup-test prepare lint bench messages lock
+.PHONY: run test serve setup setup-test prepare lint bench messages lock audit
 
 # Set up, load the demo directory, create the demo staff account and serve on :8000, with the
 # worker that sends e-mails from the queue beside the server (stopped when the server stops).
@@ -26,6 +26,11 @@ test: setup-test
 	.venv/bin/ruff check .
 	$(MANAGE) makemigrations --check --dry-run
 	DJANGO_ALLOW_ASYNC_UNSAFE=true .venv/bin/pytest -n 2 $(PYTEST_ARGS)
+
+# Set up, then serve as in production: DEBUG off, gunicorn, collected static files, the e-mail
+# worker (scripts/serve.sh says which settings it fills in for this machine).
+serve: setup
+	bash scripts/serve.sh
 
 setup:
 	bash scripts/setup.sh
@@ -54,6 +59,11 @@ bench:
 	fi
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) migrate --no-input -v 0
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) bench $(BENCH_ARGS)
+
+# Check the locked Python packages against the public vulnerability database (OSV). It needs
+# internet access, so it is not part of `make test`; it says so when it cannot reach it.
+audit: setup
+	$(PYTHON) scripts/audit.py
 
 # Extract the strings to translate into locale/{fr,es}, without source line numbers.
 messages:

@@ -8,6 +8,19 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 
+class CrossOriginResourcePolicyMiddleware:
+    """Tell browsers that other sites may not load our responses (pages, data, uploads) into
+    theirs, unless a view says otherwise by setting the header itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY)
+        return response
+
+
 class CSPNonceForLeafletMiddleware:
     """Expose the CSP nonce where django-leaflet's admin templates look for it.
 

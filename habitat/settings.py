@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "habitat.middleware.CrossOriginResourcePolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "habitat.middleware.CSPNonceForLeafletMiddleware",
@@ -129,7 +131,7 @@ USE_TZ = True
 
 # --- Static and uploaded files ------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
@@ -159,6 +161,9 @@ _tiles = urlsplit(MAP_TILES_URL.replace("{s}", "*"))
 MAP_TILES_ORIGIN = f"{_tiles.scheme}://{_tiles.netloc}" if _tiles.netloc else "'self'"
 
 # --- Security -------------------------------------------------------------------------
+# Browsers report what the Content-Security-Policy blocked to an endpoint of ours
+# (habitat.views.csp_report), which logs it.
+CSP_REPORT_PATH = "/csp-report/"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -166,20 +171,51 @@ SECURE_CSP = {
     # Map tiles come from the configured tile server; data: is what Leaflet uses for icons.
     "img-src": [CSP.SELF, "data:", MAP_TILES_ORIGIN],
     "connect-src": [CSP.SELF],
-    "frame-ancestors": [CSP.SELF],
+    # No page of ours may be framed by another site (clickjacking).
+    "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
     "base-uri": [CSP.SELF],
     "object-src": [CSP.NONE],
+    "report-uri": [CSP_REPORT_PATH],
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Who may load our responses from another origin: our own pages only (see the middleware).
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Browser features no page of ours uses: none may be asked for, by us or anything we embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    ]
+}
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# No script of ours reads the CSRF cookie: forms carry the token.
+CSRF_COOKIE_HTTPONLY = True
 if not DEBUG:
+    # Behind the TLS-terminating proxy (docs/deploy.md), which says the request came in HTTPS.
+    # `make serve` turns the redirect off to serve plain HTTP on 127.0.0.1 for a local look.
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
@@ -188,6 +224,10 @@ SILENCED_SYSTEM_CHECKS = [
     # which concern reading untrusted raster/vector files. We only build points from numbers.
     "gis.W001",
 ]
+if not DEBUG and not SECURE_SSL_REDIRECT:
+    # Said on purpose (DJANGO_SECURE_SSL_REDIRECT=false): the TLS proxy in front redirects to
+    # HTTPS, or `make serve` shows the site over plain HTTP on 127.0.0.1.
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
 
 # --- E-mail, tasks, cache ----------------------------------------------------------------
 # The public address of the site, for links in e-mails, and its name in their signature.
@@ -235,6 +275,22 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 200_000},
     },
 }
+# What may be lost at any time (computed pages and figures) lives in Redis when it is
+# reachable: django-redis answers a miss instead of an error while Redis is down, after at
+# most the connect timeout, and the cache fills again when Redis comes back. Without
+# REDIS_URL (or with REDIS_URL=""), a cache in each process's memory.
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/1")
+CACHES["pages"] = (
+    {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "habitat",
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25, "IGNORE_EXCEPTIONS": True},
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
+)
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 # --- Accounts (django-allauth) ------------------------------------------------------------
 LOGIN_URL = "account_login"
@@ -284,12 +340,19 @@ MFA_TOTP_ISSUER = "SPH platform"
 # Staff must have an authenticator app before they reach the admin (habitat.middleware).
 STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=not DEBUG)
 
-# --- Logging: nothing personal (e-mails, exact hidden points) is ever logged. -------------
+# --- Logging: nothing personal (e-mails, tokens in paths, exact hidden points) is logged. ---
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "habitat.logs.RedactingFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
+    # Django's own loggers go through the same redacting handler (their default handlers
+    # would print request paths as they are).
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 LEAFLET_CONFIG = {

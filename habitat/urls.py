@@ -36,6 +36,9 @@ urlpatterns = [
     path("meetings/", include((hub_urls.data_urlpatterns, "hubs_data"))),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
+    path("health/", views.health, name="health"),
+    path("csp-report/", views.csp_report, name="csp-report"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,4 +1,9 @@
+import json
+import logging
 import os
+import sys
+import time
+from urllib.parse import urlsplit
 
 from allauth.core import ratelimit
 from allauth.mfa.models import Authenticator
@@ -7,19 +12,27 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.cache import caches
 from django.core.exceptions import SuspiciousFileOperation
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils._os import safe_join
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+from django_tasks_db.models import DBTaskResult
 
 from habitat import uploads
 from habitat.forms import DeleteAccountForm, ProfileForm
 from habitat.models import Page
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -64,12 +77,103 @@ def delete_account(request):
     )
 
 
+# --- For monitors, browsers and crawlers ---------------------------------------------------
+
+
+def _timed(check):
+    """Run ``check()``: ({"ok": bool, "ms": float, **what it said}), never raising."""
+    started = time.perf_counter()
+    try:
+        details = check() or {}
+        ok = True
+    except Exception as error:  # noqa: BLE001 -- any failure is what a monitor must hear about
+        details, ok = {"error": type(error).__name__}, False
+    return {"ok": ok, "ms": round((time.perf_counter() - started) * 1000, 1), **details}
+
+
+def _database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _cache():
+    """The Redis cache, asked directly: django-redis hides its errors from the pages."""
+    cache = caches["pages"]
+    client = getattr(cache, "client", None)
+    if client is not None and hasattr(client, "get_client"):
+        client.get_client(write=True).ping()
+        return {"backend": "redis"}
+    return {"backend": "memory"}
+
+
+def _queue():
+    """E-mails waiting for the worker, and how long the oldest has waited."""
+    # ready(): due now (a retry waits for its time; a task without one is due at once).
+    waiting = DBTaskResult.objects.ready()
+    oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
+    return {
+        "waiting": waiting.count(),
+        "oldest_seconds": round((timezone.now() - oldest).total_seconds()) if oldest else 0,
+    }
+
+
+@never_cache
+@require_safe
+def health(request):
+    """For monitors: the database, the cache and the queue of e-mails, as JSON; 503 when the
+    database cannot be reached (the site cannot work without it), 200 otherwise, with the
+    cache's or the queue's trouble said in the body (the site works without Redis)."""
+    checks = {"database": _timed(_database)}
+    checks["cache"] = _timed(_cache)
+    checks["queue"] = _timed(_queue) if checks["database"]["ok"] else {"ok": False, "error": "database"}
+    healthy = checks["database"]["ok"]
+    status = "ok" if all(check["ok"] for check in checks.values()) else "degraded" if healthy else "down"
+    return JsonResponse({"status": status, **checks}, status=200 if healthy else 503)
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """What a browser's Content-Security-Policy blocked, logged for us to look at.
+
+    Only the directive and where things came from are kept (origin and path, never a query
+    string): a report must not carry what a visitor typed into the logs.
+    """
+    try:
+        report = json.loads(request.body[:CSP_REPORT_MAX_BYTES] or b"{}").get("csp-report", {})
+    except (ValueError, AttributeError):
+        return HttpResponse(status=400)
+    if not isinstance(report, dict):
+        return HttpResponse(status=400)
+    logger.warning(
+        "CSP blocked %s from %s on %s",
+        str(report.get("effective-directive") or report.get("violated-directive") or "?")[:80],
+        _without_query(report.get("blocked-uri")),
+        _without_query(report.get("document-uri")),
+    )
+    return HttpResponse(status=204)
+
+
+CSP_REPORT_MAX_BYTES = 16 * 1024
+
+
+def _without_query(uri):
+    parts = urlsplit(str(uri or ""))
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"[:200] if parts.netloc else str(uri or "")[:40]
+
+
+@require_safe
+def favicon(request):
+    """/favicon.ico, which browsers ask for whatever the page says: the site's icon."""
+    return redirect(static("favicon.ico"), permanent=True)
+
+
 # Paths that crawlers have no business in, under each language prefix: the accounts, the
 # group's own space and the forms that only people use. "*" is understood by the major crawlers.
 PRIVATE_PATHS = ["accounts/", "my/", "projects/new/", "projects/invitations/", "projects/*/edit/"]
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     """Crawlers may read every public page; the sitemap lists them."""
     disallowed = [reverse("admin:index")]
@@ -86,7 +190,18 @@ def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 
 
+# How long a visitor is asked to wait while the database is out of reach (Retry-After).
+RETRY_AFTER_SECONDS = 30
+
+
 def server_error(request):
+    """The page of an error on our side. While PostgreSQL is out of reach (restarting, failing
+    over) it is a 503 that asks to come back in a moment; the connection broken by the outage
+    is closed when the request ends, so the site recovers by itself once PostgreSQL is back."""
+    if isinstance(sys.exception(), (OperationalError, InterfaceError)):
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return render(request, "500.html", status=500)
 
 

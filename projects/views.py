@@ -3,7 +3,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import ListView
 from django_filters.views import FilterView
 
@@ -128,7 +128,7 @@ def _visitor_form(request, project, *, form, limits, thanks, send, template):
     return render(request, template, {"project": project, "form": form}, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def project_contact(request, slug):
     """A visitor writes to the group. The message is relayed by e-mail to the project's
     contact address and its editors; no address of theirs ever appears on the site."""
@@ -151,7 +151,7 @@ def project_contact(request, slug):
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def project_report(request, slug):
     """A visitor reports a problem on a public page; it waits in the moderators' queue."""
     project = get_object_or_404(Project.objects.public(), slug=slug)
@@ -182,7 +182,7 @@ def _bad_request(message, errors=None):
     return JsonResponse(payload, status=400)
 
 
-@require_GET
+@require_safe
 def map_json(request):
     """The projects of a map view as GeoJSON, clustered in PostGIS.
 

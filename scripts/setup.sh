@@ -68,23 +68,8 @@ for db in habitat; do
 done
 
 # --- Python -----------------------------------------------------------------------------
-find_python() {
-  local candidates=()
-  if command -v pyenv >/dev/null 2>&1 || [ -d "${PYENV_ROOT:-$HOME/.pyenv}" ]; then
-    local root="${PYENV_ROOT:-$HOME/.pyenv}"
-    candidates+=("$root/versions/$(cat .python-version)/bin/python3")
-    candidates+=("$root"/versions/3.1[3-9]*/bin/python3 "$root"/versions/3.12*/bin/python3)
-  fi
-  candidates+=("$(command -v python3.13 || true)" "$(command -v python3.12 || true)" "$(command -v python3 || true)")
-  for c in "${candidates[@]}"; do
-    [ -n "$c" ] && [ -x "$c" ] && "$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
-      && { echo "$c"; return; }
-  done
-  echo "Django 6 needs Python 3.12 or newer; none was found (install one, e.g. with pyenv)." >&2
-  exit 1
-}
 if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then
-  py=$(find_python)
+  py=$(bash scripts/find-python.sh)
   say "Creating .venv with $py"
   rm -rf .venv
   "$py" -m venv .venv

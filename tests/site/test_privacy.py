@@ -24,13 +24,21 @@ from xml.etree import ElementTree
 
 import pytest
 from django.conf import settings
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.urls.resolvers import LocalePrefixPattern
+from django.urls import reverse
 from django.utils import translation
 
 from projects.models import LocationPrecision
-from projects.sections import SECTIONS
-from tests.site.world import DRAFT_LAT, DRAFT_LON, DRAFT_NAME, EMAILS, HIDDEN_ADDRESS, HIDDEN_LAT, HIDDEN_LON
+from tests.site.world import (
+    DRAFT_LAT,
+    DRAFT_LON,
+    DRAFT_NAME,
+    EMAILS,
+    HIDDEN_ADDRESS,
+    HIDDEN_LAT,
+    HIDDEN_LON,
+    fill,
+    url_patterns,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,117 +52,6 @@ NOT_SWEPT = {
         "it shows of people (display names, not usernames)."
     ),
 }
-
-# Query strings that make a listing or the map show the hidden project in every way it can.
-PROJECT_FILTERS = [
-    "",
-    "q=eviction",
-    "q=Nairobi",
-    "country=KE",
-    "organisation=muungano",
-    "programme=support-programme",
-    "award=any",
-    "award=won",
-    "stage=inhabited&sort=name",
-    "housing_model=cooperative",
-    "priority_neighbourhood=false",
-    "page=2",
-]
-MAP_VIEWS = [f"bbox=-180,-85,180,85&zoom={zoom}" for zoom in range(0, 19)]
-MAP_VIEWS += [f"bbox=36.7,-1.4,36.9,-1.2&zoom={zoom}" for zoom in range(10, 19)]
-MAP_VIEWS += [f"bbox=-17.6,14.6,-17.3,14.8&zoom={zoom}" for zoom in (12, 18)]  # where the draft is
-MAP_VIEWS += [f"{view}&{query}" for view in ("zoom=18", "zoom=3") for query in PROJECT_FILTERS[1:8]]
-
-
-def fill(world):
-    """The concrete arguments and query strings for each URL pattern, from the world's objects."""
-    slug = world.project.slug
-    return {
-        "home": [({}, "")],
-        "robots": [({}, "")],
-        "sitemap": [({}, "")],
-        "media": [({"path": url.removeprefix("/media/")}, "") for url in world.files.values()],
-        "projects_data:map-json": [({}, query) for query in MAP_VIEWS],
-        "projects:list": [({}, query) for query in PROJECT_FILTERS],
-        "projects:detail": [({"slug": slug}, ""), ({"slug": world.draft.slug}, "")],
-        "projects:contact": [({"slug": slug}, "")],
-        "projects:report": [({"slug": slug}, "")],
-        "projects:create": [({}, "")],
-        "projects:accept-invitation": [({"token": world.invitation.token}, "")],
-        "projects:edit": [({"slug": slug}, ""), ({"slug": world.draft.slug}, "")],
-        "projects:start-change": [({"slug": slug}, "")],
-        "projects:submit": [({"slug": slug}, "")],
-        "projects:edit-organisations": [({"slug": slug}, "")],
-        "projects:edit-photos": [({"slug": slug}, "")],
-        "projects:edit-documents": [({"slug": slug}, "")],
-        "projects:edit-editors": [({"slug": slug}, "")],
-        "projects:edit-section": [({"slug": slug, "section": section}, "") for section in SECTIONS],
-        "my-projects": [({}, "")],
-        "organisation-list": [({}, "")],
-        "organisation-detail": [({"slug": world.organisation.slug}, ""), ({"slug": world.unreviewed.slug}, "")],
-        "programmes:list": [({}, "")],
-        "programmes:detail": [({"slug": world.programme.slug}, "")],
-        "stats": [({}, "")],
-        "page": [({"slug": world.page.slug}, "")],
-        "hubs:list": [({}, "")],
-        "hubs:detail": [({"slug": world.hub.slug}, "")],
-        "hubs:meeting": [({"slug": world.meeting.slug}, ""), ({"slug": world.conference.slug}, "")],
-        "hubs:conference": [({}, "")],
-        "hubs:conference-year": [({"year": world.conference.year}, "")],
-        "hubs_data:calendar": [({}, "")],
-        "hubs_data:meeting-ics": [({"slug": world.meeting.slug}, "")],
-        "awards:list": [({}, "")],
-        "awards:award": [({"slug": world.award_edition.award.slug}, "")],
-        "awards:edition": [({"slug": world.award_edition.award.slug, "year": world.award_edition.year}, "")],
-        "profile": [({}, "")],
-        "account-delete": [({}, "")],
-        # allauth's pages: the ones with a key are read with one that is not valid.
-        **{
-            name: [({}, "")]
-            for name in [
-                "account_login",
-                "account_logout",
-                "account_inactive",
-                "account_signup",
-                "account_reauthenticate",
-                "account_email",
-                "account_email_verification_sent",
-                "account_change_password",
-                "account_set_password",
-                "account_reset_password",
-                "account_confirm_login_code",
-                "account_reset_password_from_key_done",
-                "account_reset_password_done",
-                "mfa_index",
-                "mfa_authenticate",
-                "mfa_reauthenticate",
-                "mfa_activate_totp",
-                "mfa_deactivate_totp",
-                "mfa_view_recovery_codes",
-                "mfa_generate_recovery_codes",
-                "mfa_download_recovery_codes",
-            ]
-        },
-        "account_confirm_email": [({"key": "not-a-valid-key"}, "")],
-        "account_reset_password_from_key": [({"uidb36": "1", "key": "not-a-valid-key"}, "")],
-    }
-
-
-def url_patterns():
-    """``(name, is_under_a_language_prefix)`` of every URL pattern of the site."""
-    found = []
-
-    def walk(patterns, namespace, localised):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                inner = ":".join(part for part in [namespace, pattern.namespace] if part)
-                walk(pattern.url_patterns, inner, localised or isinstance(pattern.pattern, LocalePrefixPattern))
-            elif isinstance(pattern, URLPattern):
-                name = ":".join(part for part in [namespace, pattern.name] if part) or str(pattern.pattern)
-                found.append((name, localised))
-
-    walk(get_resolver().url_patterns, "", False)
-    return found
 
 
 def is_listed(name):
