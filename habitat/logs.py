@@ -21,9 +21,16 @@ def redact(text):
 
 
 class RedactingFilter(logging.Filter):
-    """Formats the record's message once, redacted (its arguments are dropped with it)."""
+    """Formats the record's message once, redacted (its arguments are dropped with it), and
+    its traceback too: an exception's message can quote the values it was given."""
 
     def filter(self, record):
         record.msg = redact(record.getMessage())
         record.args = ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True

@@ -350,6 +350,9 @@ LOGGING = {
     # Django's own loggers go through the same redacting handler (their default handlers
     # would print request paths as they are).
     "loggers": {
+        # Never below INFO, whatever DJANGO_LOG_LEVEL says: at DEBUG the template engine logs
+        # every missing variable with the whole context of the page or e-mail (addresses,
+        # confirmation keys), as tests/site/test_logs.py saw.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },

@@ -53,6 +53,7 @@ urlpatterns += i18n_patterns(
     path("stats/", project_views.statistics, name="stats"),
     path("about/<slug:slug>/", views.page_detail, name="page"),
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/data/", views.personal_data_download, name="personal-data"),
     path("accounts/delete/", views.delete_account, name="account-delete"),
     path("accounts/", include("allauth.urls")),
 )

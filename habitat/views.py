@@ -31,6 +31,7 @@ from django_tasks_db.models import DBTaskResult
 from habitat import uploads
 from habitat.forms import DeleteAccountForm, ProfileForm
 from habitat.models import Page
+from habitat.personal_data import personal_data
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,17 @@ def profile(request):
         return redirect("profile")
     has_totp = is_mfa_enabled(request.user, types=[Authenticator.Type.TOTP])
     return render(request, "account/profile.html", {"form": form, "has_totp": has_totp})
+
+
+@login_required
+@require_safe
+@never_cache
+def personal_data_download(request):
+    """All the platform holds about the signed-in person, as a JSON file to keep."""
+    response = JsonResponse(personal_data(request.user), json_dumps_params={"indent": 2, "ensure_ascii": False})
+    filename = f"sph-platform-personal-data-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required

@@ -12,6 +12,10 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
+# The servers started here read the test database: the mark makes the session create it even
+# when these are the only tests run (otherwise they would read the real database).
+pytestmark = pytest.mark.django_db
+
 ROOT = Path(settings.BASE_DIR)
 PRODUCTION = {
     "DJANGO_DEBUG": "false",

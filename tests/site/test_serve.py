@@ -16,6 +16,10 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+# The servers started here read the test database: the mark makes the session create it even
+# when these are the only tests run (otherwise they would read the real database).
+pytestmark = pytest.mark.django_db
+
 ROOT = Path(settings.BASE_DIR)
 PROXY = {"X-Forwarded-Proto": "https", "Host": "127.0.0.1"}
 
@@ -42,7 +46,12 @@ def fetch(url, headers=None):
 
 
 @pytest.fixture(scope="module")
-def production_server(django_db_setup, django_db_blocker, tmp_path_factory):
+def access_log(tmp_path_factory):
+    return tmp_path_factory.mktemp("logs") / "access.log"
+
+
+@pytest.fixture(scope="module")
+def production_server(django_db_setup, django_db_blocker, tmp_path_factory, access_log):
     with django_db_blocker.unblock():
         db = connection.settings_dict
         database = f"postgis://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
@@ -57,7 +66,7 @@ def production_server(django_db_setup, django_db_blocker, tmp_path_factory):
         "DJANGO_STATIC_ROOT": str(tmp_path_factory.mktemp("static")),
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
-        "ACCESS_LOG": "-",
+        "ACCESS_LOG": str(access_log),
     }
     python = Path(sys.executable)
     subprocess.run(
@@ -118,3 +127,15 @@ def test_favicon_is_served(production_server):
     status, headers, body = fetch(f"{production_server}{headers['Location']}", PROXY)
     assert (status, headers["Content-Type"]) == (200, "image/x-icon")
     assert body[:4] == b"\x00\x00\x01\x00"
+
+
+def test_access_log_keeps_no_query_string_address_or_token(production_server, access_log):
+    fetch(f"{production_server}/en/projects/invitations/a-secret-token-123/?email=ana%40example.org", PROXY)
+    fetch(f"{production_server}/en/organisations/ana@example.org/", PROXY)
+    deadline = time.monotonic() + 10
+    while "organisations" not in access_log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    log = access_log.read_text()
+    assert '"GET /en/projects/invitations/[secret]/ HTTP/1.1"' in log
+    assert '"GET /en/organisations/[e-mail]/ HTTP/1.1"' in log
+    assert "a-secret-token-123" not in log and "ana" not in log

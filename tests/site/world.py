@@ -225,6 +225,7 @@ def fill(world):
         "awards:edition": [({"slug": world.award_edition.award.slug, "year": world.award_edition.year}, "")],
         "profile": [({}, "")],
         "account-delete": [({}, "")],
+        "personal-data": [({}, "")],
         # allauth's pages: the ones with a key are read with one that is not valid.
         **{
             name: [({}, "")]
