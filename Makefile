@@ -6,7 +6,7 @@ MANAGE := $(PYTHON) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve setup setup-test prepare lint bench messages lock audit
+.PHONY: run test serve setup setup-test prepare lint bench messages lock audit load
 
 # Set up, load the demo directory, create the demo staff account and serve on :8000, with the
 # worker that sends e-mails from the queue beside the server (stopped when the server stops).
@@ -47,7 +47,8 @@ lint:
 	.venv/bin/ruff check .
 
 # Seed synthetic projects (1,000 then 1,000,000) into the separate database habitat_bench, never
-# the real one, and print the speed of the public pages; docs/benchmarks.md keeps the last run.
+# the real one, and print the speed of the public pages (computed, not from the page cache);
+# docs/benchmarks.md keeps the last run.
 # Options go through BENCH_ARGS, e.g. make bench BENCH_ARGS="--sizes 1000 --requests 10".
 BENCH_DATABASE_URL := postgis://habitat:habitat@127.0.0.1:5432/habitat_bench
 bench:
@@ -58,12 +59,18 @@ bench:
 	  PGPASSWORD=habitat createdb -h 127.0.0.1 -U habitat habitat_bench; \
 	fi
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) migrate --no-input -v 0
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) bench $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) PAGE_CACHE_SECONDS=0 $(MANAGE) bench $(BENCH_ARGS)
 
 # Check the locked Python packages against the public vulnerability database (OSV). It needs
 # internet access, so it is not part of `make test`; it says so when it cannot reach it.
 audit: setup
 	$(PYTHON) scripts/audit.py
+
+# The production server under load (docs/benchmarks.md): 100,000 synthetic projects in the
+# separate database habitat_load_bench, gunicorn as `make serve` runs it, locust at 50 then 200
+# users, 60 s each, against 127.0.0.1 only. Options: make load LOAD_ARGS="--users 50 --seconds 30".
+load: setup
+	$(PYTHON) scripts/load/run.py $(LOAD_ARGS)
 
 # Extract the strings to translate into locale/{fr,es}, without source line numbers.
 messages:

@@ -3,14 +3,17 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from awards.models import Award, Category, Edition, Nomination
+from habitat.page_cache import cached_for_visitors
 
 
+@cached_for_visitors
 def award_list(request):
     editions = Edition.objects.order_by("-year", "label", "region")
     awards = Award.objects.select_related("organiser").prefetch_related(Prefetch("editions", queryset=editions))
     return render(request, "awards/award_list.html", {"awards": awards})
 
 
+@cached_for_visitors
 def award_detail(request, slug):
     award = get_object_or_404(Award.objects.select_related("organiser"), slug=slug)
     editions = award.editions.annotate(
@@ -20,6 +23,7 @@ def award_detail(request, slug):
     return render(request, "awards/award_detail.html", {"award": award, "editions": editions})
 
 
+@cached_for_visitors
 def edition_detail(request, slug, year):
     """Every edition of an award announced in ``year`` (some years have two rounds)."""
     award = get_object_or_404(Award, slug=slug)

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class HabitatConfig(AppConfig):
     name = "habitat"
     verbose_name = _("Platform")
+
+    def ready(self):
+        from habitat import page_cache
+
+        page_cache.connect_signals()

@@ -291,6 +291,10 @@ CACHES["pages"] = (
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"}
 )
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# How long visitors' pages and map answers are kept (habitat.page_cache; every change to the
+# directory forgets them at once). Off without Redis: a memory cache per process could not be
+# told of another process's change.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 
 # --- Accounts (django-allauth) ------------------------------------------------------------
 LOGIN_URL = "account_login"

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
 
 from habitat.models import Organisation
+from habitat.page_cache import cached_for_visitors
 from hubs import feeds
 from hubs.models import Hub, Meeting, Session
 from projects.models import Project
@@ -23,6 +24,7 @@ def _map_points(meetings):
     return list(points.values())
 
 
+@cached_for_visitors
 def hub_list(request):
     meetings = list(Meeting.objects.select_related("hub"))
     upcoming = set(Meeting.objects.upcoming().values_list("pk", flat=True))
@@ -48,6 +50,7 @@ def hub_list(request):
     )
 
 
+@cached_for_visitors
 def hub_detail(request, slug):
     hub = get_object_or_404(Hub, slug=slug)
     meetings = hub.meetings.all()
@@ -63,6 +66,7 @@ def hub_detail(request, slug):
     )
 
 
+@cached_for_visitors
 def meeting_detail(request, slug):
     organisations = Organisation.objects.public()
     sessions = Session.objects.prefetch_related(Prefetch("organisations", organisations.order_by("slug")))
@@ -80,6 +84,7 @@ def meeting_detail(request, slug):
     return render(request, "hubs/meeting_detail.html", {"meeting": meeting})
 
 
+@cached_for_visitors
 def conference(request):
     years = (
         Meeting.objects.global_events()
@@ -91,6 +96,7 @@ def conference(request):
     return render(request, "hubs/conference.html", {"years": list(years)})
 
 
+@cached_for_visitors
 def conference_year(request, year):
     meetings = list(Meeting.objects.global_events().filter(year=year).order_by("start_date", "pk"))
     if not meetings:

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic import ListView
@@ -9,6 +10,7 @@ from django_filters.views import FilterView
 
 from habitat import geo, ratelimits
 from habitat.models import Organisation
+from habitat.page_cache import cached_for_visitors
 from habitat.ratelimits import RateLimit
 from projects import maps, notifications
 from projects.filters import ProjectFilter
@@ -20,6 +22,7 @@ from projects.stats import project_statistics
 LATEST_PROJECTS_ON_HOME = 6
 
 
+@cached_for_visitors
 def home(request):
     public = Project.objects.public()
     return render(
@@ -33,6 +36,7 @@ def home(request):
     )
 
 
+@method_decorator(cached_for_visitors, name="dispatch")
 class ProjectListView(FilterView):
     filterset_class = ProjectFilter
     template_name = "projects/project_list.html"
@@ -53,6 +57,7 @@ class ProjectListView(FilterView):
         return context
 
 
+@cached_for_visitors
 def project_detail(request, slug):
     try:
         project = Project.objects.public().get(slug=slug)
@@ -183,6 +188,7 @@ def _bad_request(message, errors=None):
 
 
 @require_safe
+@cached_for_visitors
 def map_json(request):
     """The projects of a map view as GeoJSON, clustered in PostGIS.
 
@@ -216,6 +222,7 @@ def map_json(request):
 # --- Programmes of support and statistics -----------------------------------------------
 
 
+@cached_for_visitors
 def programme_list(request):
     programmes = (
         Programme.objects.with_figures()
@@ -226,6 +233,7 @@ def programme_list(request):
     return render(request, "projects/programme_list.html", {"programmes": programmes})
 
 
+@cached_for_visitors
 def programme_detail(request, slug):
     """A programme, its actions along its three axes, its figures and the map of the
     projects it supports (the list's own map, filtered by the programme)."""
@@ -258,6 +266,7 @@ def programme_detail(request, slug):
     )
 
 
+@cached_for_visitors
 def statistics(request):
     return render(request, "projects/stats.html", project_statistics())
 
@@ -265,6 +274,7 @@ def statistics(request):
 # --- Organisations, with the public projects that name them ------------------------------
 
 
+@method_decorator(cached_for_visitors, name="dispatch")
 class OrganisationListView(ListView):
     template_name = "projects/organisation_list.html"
     context_object_name = "organisations"
@@ -280,6 +290,7 @@ class OrganisationListView(ListView):
         return context
 
 
+@cached_for_visitors
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.public(), slug=slug)
     projects = Project.objects.public().with_organisation(organisation).order_by("-published_at", "-pk")

@@ -589,6 +589,11 @@ class Command(BaseCommand):
             help=f"Timed requests per URL, after {WARM_UP_REQUESTS} warm-up requests (default 30).",
         )
         parser.add_argument("--seed", type=int, default=2014, help="Random seed of the synthetic data (default 2014).")
+        parser.add_argument(
+            "--seed-only",
+            action="store_true",
+            help="Seed the (single) size given and measure nothing: the load test's directory.",
+        )
 
     def handle(self, *args, **options):
         database = connection.settings_dict["NAME"]
@@ -604,6 +609,12 @@ class Command(BaseCommand):
         if options["requests"] < 1:
             raise CommandError("--requests must be 1 or more.")
 
+        if options["seed_only"]:
+            if len(sizes) != 1:
+                raise CommandError("--seed-only takes one size.")
+            seeding = self.seed(sizes[0], options["seed"])
+            self.stdout.write(f"Seeded {sizes[0]:,} projects in {seeding['total']:.0f} s.")
+            return
         self.print_machine(database)
         medians = {}
         for size in sizes:

@@ -1,0 +1,143 @@
+"""Public pages and map responses, kept in the "pages" cache (Redis) for visitors.
+
+Only what every visitor sees alike is kept: a GET or HEAD without a session or a pending
+message (so never a signed-in person's page, an editor's link or a "message sent" notice),
+answered 200, setting no cookie and carrying no CSRF token. Each page's nonce for the
+Content-Security-Policy is stored as a placeholder and replaced by a fresh one on each
+answer, so no two answers share a nonce.
+
+Invalidation is by generation: every key holds the directory's current version, and any
+change to a model of the platform's apps (a project published, edited, unpublished or
+merged; an organisation reviewed; a meeting or an award added) moves the version on once
+its transaction commits, so every page is computed afresh on its next visit. The old
+entries are never read again and expire on their own.
+
+With REDIS_URL="" each process has its own memory cache, which one process's change cannot
+reach: PAGE_CACHE_SECONDS is then 0 by default, which keeps nothing (settings.py).
+"""
+
+import secrets
+from functools import wraps
+from hashlib import sha256
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.csp import CSP
+
+VERSION_KEY = "directory-version"
+NONCE_PLACEHOLDER = "__csp_nonce_placeholder__"
+# The apps whose rows make the public pages; accounts are left out (signing in writes the
+# user's row, and no public page shows a person).
+APPS = ("habitat", "projects", "hubs", "awards")
+NOT_SHOWN = {"habitat.user"}
+# Response headers that are the answer's own and not the page's.
+PER_ANSWER = {CSP.HEADER_ENFORCE.lower(), CSP.HEADER_REPORT_ONLY.lower(), "set-cookie", "date"}
+
+
+def _cache():
+    return caches["pages"]
+
+
+def current_version():
+    version = _cache().get(VERSION_KEY)
+    if version is None:
+        # Lost (Redis restarted, key evicted): a new one, so nothing older is trusted.
+        _cache().add(VERSION_KEY, secrets.token_hex(8), timeout=None)
+        version = _cache().get(VERSION_KEY)
+    return version
+
+
+def directory_changed():
+    """Forget every cached page, once the current transaction commits."""
+    transaction.on_commit(lambda: _cache().set(VERSION_KEY, secrets.token_hex(8), timeout=None))
+
+
+def _on_change(sender, **kwargs):
+    if sender._meta.app_label in APPS and sender._meta.label_lower not in NOT_SHOWN:
+        directory_changed()
+
+
+def connect_signals():
+    """Called once, from habitat's AppConfig.ready()."""
+    post_save.connect(_on_change, dispatch_uid="page_cache_save")
+    post_delete.connect(_on_change, dispatch_uid="page_cache_delete")
+    m2m_changed.connect(_on_change, dispatch_uid="page_cache_m2m")
+
+
+def _is_for_everyone(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and not request.user.is_authenticated
+    )
+
+
+def _can_keep(request, response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "private" not in response.get("Cache-Control", "")
+        and "no-cache" not in response.get("Cache-Control", "")
+    )
+
+
+def _key(request, version):
+    path = sha256(request.get_full_path().encode()).hexdigest()
+    return f"page:{version}:{translation.get_language()}:{request.get_host()}:{path}"
+
+
+def _nonce(request):
+    nonce = getattr(request, "_csp_nonce", None)
+    return str(nonce) if nonce else None
+
+
+def cached_for_visitors(view):
+    """Serve ``view``'s answers to visitors from the pages cache (see the module's docstring)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        seconds = settings.PAGE_CACHE_SECONDS
+        if not seconds or not _is_for_everyone(request):
+            return view(request, *args, **kwargs)
+        key = _key(request, current_version())
+        stored = _cache().get(key)
+        if stored is not None:
+            return _answer(request, stored)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if _can_keep(request, response):
+            _cache().set(key, _stored(request, response), timeout=seconds)
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+    return wrapper
+
+
+def _stored(request, response):
+    content = response.content
+    nonce = _nonce(request)
+    if nonce:
+        content = content.replace(nonce.encode(), NONCE_PLACEHOLDER.encode())
+    headers = [(name, value) for name, value in response.items() if name.lower() not in PER_ANSWER]
+    return {"content": content, "headers": headers, "nonce": bool(nonce)}
+
+
+def _answer(request, stored):
+    content = stored["content"]
+    if stored["nonce"]:
+        # Reading the request's nonce makes the CSP middleware put the same one in the header.
+        content = content.replace(NONCE_PLACEHOLDER.encode(), str(request._csp_nonce).encode())
+    response = HttpResponse(content)
+    for name, value in stored["headers"]:
+        response[name] = value
+    patch_vary_headers(response, ["Cookie"])
+    return response
