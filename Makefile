@@ -6,7 +6,7 @@ MANAGE := $(PYTHON) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve setup setup-test prepare lint bench messages lock audit load
+.PHONY: run test serve setup setup-test prepare lint bench messages lock audit load replica-check faults backup restore
 
 # Set up, load the demo directory, create the demo staff account and serve on :8000, with the
 # worker that sends e-mails from the queue beside the server (stopped when the server stops).
@@ -71,6 +71,36 @@ audit: setup
 # users, 60 s each, against 127.0.0.1 only. Options: make load LOAD_ARGS="--users 50 --seconds 30".
 load: setup
 	$(PYTHON) scripts/load/run.py $(LOAD_ARGS)
+
+# The platform beyond one machine, tried here (docs/scaling.md): a PostgreSQL primary and a
+# streaming replica of its own (ports 55433, 55434, data under var/replica-check/; never the
+# shared PostgreSQL or Redis), moto's S3 server and gunicorn as in production; shows public reads
+# on the replica, saves on the primary, uploads in a private bucket served by the media view.
+replica-check: setup
+	$(PYTHON) scripts/replica_check.py
+
+# Fault checks (docs/faults.md), not part of `make test`: a copy of the platform of its own on
+# 127.0.0.1 (PostgreSQL :25432, Redis, SMTP, gunicorn, worker, nginx under var/faults/; never
+# the shared PostgreSQL or Redis) through a database restart, Redis down, the mail server down
+# and the worker killed, 1,000 slow clients and a server killed mid-listing; then the backup
+# round trip (scripts/check-backup.sh). One check: make faults FAULTS_ARGS=redis-down
+faults: setup
+	@status=0; $(PYTHON) scripts/faults/run.py $(FAULTS_ARGS) || status=1; \
+	if [ -z "$(FAULTS_ARGS)" ] && [ -f scripts/check-backup.sh ]; then \
+	  echo "== Backup and restore (scripts/check-backup.sh)"; bash scripts/check-backup.sh || status=1; \
+	fi; exit $$status
+
+# Back up the database (DATABASE_URL) and the uploaded files into var/backups/<database>-<time>/
+# (or BACKUP_DIR), readable by their owner only; safe while the site serves. It sets nothing up,
+# so cron or a systemd timer can run it (docs/deploy.md, "Backups").
+backup:
+	bash scripts/backup.sh
+
+# Restore one: make restore BACKUP=var/backups/<database>-<time>. A database or uploaded-files
+# directory that is not empty is replaced only with FORCE=1 (stop the site first).
+restore: setup
+	@if [ -z "$(BACKUP)" ]; then echo "Say which backup: make restore BACKUP=var/backups/<database>-<time> [FORCE=1]" >&2; exit 2; fi
+	bash scripts/restore.sh $(if $(filter 1 yes true,$(FORCE)),--force) "$(BACKUP)"
 
 # Extract the strings to translate into locale/{fr,es}, without source line numbers.
 messages:

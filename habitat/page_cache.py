@@ -7,21 +7,24 @@ Content-Security-Policy is stored as a placeholder and replaced by a fresh one o
 answer, so no two answers share a nonce.
 
 Invalidation is by generation: every key holds the directory's current version, and any
-change to a model of the platform's apps (a project published, edited, unpublished or
-merged; an organisation reviewed; a meeting or an award added) moves the version on once
-its transaction commits, so every page is computed afresh on its next visit. The old
-entries are never read again and expire on their own.
+change to a model of the platform's apps that can show on a public page (a project
+published, edited, unpublished or merged; an organisation reviewed; a meeting or an award
+added; not a draft's save) moves the version on once its transaction commits, so every
+page is computed afresh on its next visit. The old entries are never read again and expire
+on their own.
 
 With REDIS_URL="" each process has its own memory cache, which one process's change cannot
 reach: PAGE_CACHE_SECONDS is then 0 by default, which keeps nothing (settings.py).
 """
 
 import secrets
+import time
 from functools import wraps
 from hashlib import sha256
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -43,22 +46,50 @@ def _cache():
     return caches["pages"]
 
 
+def _new_version():
+    # When it was made, too: see _settled().
+    return f"{secrets.token_hex(8)}:{time.time():.3f}"
+
+
 def current_version():
     version = _cache().get(VERSION_KEY)
     if version is None:
         # Lost (Redis restarted, key evicted): a new one, so nothing older is trusted.
-        _cache().add(VERSION_KEY, secrets.token_hex(8), timeout=None)
+        _cache().add(VERSION_KEY, _new_version(), timeout=None)
         version = _cache().get(VERSION_KEY)
     return version
 
 
+def _settled(version):
+    """Whether a page computed now may be kept. With a streaming replica, a page read in the
+    first seconds after a change may come from a replica that has not caught up yet: it is
+    answered but not kept, for as long as the primary pins a writer's own reads."""
+    if not settings.DATABASE_REPLICA_URL or not version:
+        return True
+    changed_at = float(str(version).rpartition(":")[2] or 0)
+    return time.time() - changed_at >= settings.DATABASE_REPLICA_PIN_SECONDS
+
+
 def directory_changed():
     """Forget every cached page, once the current transaction commits."""
-    transaction.on_commit(lambda: _cache().set(VERSION_KEY, secrets.token_hex(8), timeout=None))
+    transaction.on_commit(lambda: _cache().set(VERSION_KEY, _new_version(), timeout=None))
 
 
-def _on_change(sender, **kwargs):
-    if sender._meta.app_label in APPS and sender._meta.label_lower not in NOT_SHOWN:
+def _may_be_shown(instance):
+    """Whether a changed row can be on a public page. A project never published (a draft, a
+    submission) and a working copy of a published one are on none, and neither are their
+    parts: the editors' saves leave the visitors' cache alone."""
+    try:
+        project = instance if hasattr(instance, "published_at") else getattr(instance, "project", None)
+    except ObjectDoesNotExist:
+        return True
+    if project is None or not hasattr(project, "published_at") or not hasattr(project, "revision_of_id"):
+        return True
+    return project.published_at is not None and project.revision_of_id is None
+
+
+def _on_change(sender, instance, **kwargs):
+    if sender._meta.app_label in APPS and sender._meta.label_lower not in NOT_SHOWN and _may_be_shown(instance):
         directory_changed()
 
 
@@ -107,14 +138,15 @@ def cached_for_visitors(view):
         seconds = settings.PAGE_CACHE_SECONDS
         if not seconds or not _is_for_everyone(request):
             return view(request, *args, **kwargs)
-        key = _key(request, current_version())
+        version = current_version()
+        key = _key(request, version)
         stored = _cache().get(key)
         if stored is not None:
             return _answer(request, stored)
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
             response = response.render()
-        if _can_keep(request, response):
+        if _can_keep(request, response) and _settled(version):
             _cache().set(key, _stored(request, response), timeout=seconds)
         patch_vary_headers(response, ["Cookie"])
         return response

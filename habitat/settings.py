@@ -13,6 +13,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from habitat.media_storage import storage_from_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -43,7 +45,6 @@ INSTALLED_APPS = [
     "leaflet",
     "django_countries",
     "reversion",
-    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -51,6 +52,9 @@ INSTALLED_APPS = [
     "projects",
     "hubs",
     "awards",
+    # After habitat, whose db_worker command (the same, plus recovering the tasks of a worker
+    # that died: habitat.worker) takes the place of this app's.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -97,10 +101,51 @@ WSGI_APPLICATION = "habitat.wsgi.application"
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default="postgis://habitat:habitat@127.0.0.1:5432/habitat"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] != "django.contrib.gis.db.backends.postgis":
-    raise ImproperlyConfigured("DATABASE_URL must be a postgis:// URL: the map needs PostGIS.")
+# A streaming replica of the primary (docs/scaling.md): reads of public pages by visitors go
+# there, everything else to the primary (habitat.db_router says which reads may).
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    # Tests have one database: the replica alias reads the test copy of the primary.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["habitat.db_router.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "habitat.db_router.PrimaryReplicaMiddleware",
+    )
+# After a change (a POST…), the same browser reads from the primary for this long: longer than
+# the replica lags behind (pg_stat_replication.replay_lag), so people see what they just did.
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=5)
+# Pages that always read from the primary, whoever asks.
+DATABASE_REPLICA_PRIMARY_PATHS = ("/admin/",)
+# psycopg's connection pool in each process (DATABASE_POOL=true): a request borrows a
+# connection and gives it back. Django refuses persistent connections (CONN_MAX_AGE) with it;
+# the pool checks a connection before lending it when CONN_HEALTH_CHECKS is on.
+DATABASE_POOL = env.bool("DATABASE_POOL", default=False)
+# Behind PgBouncer in transaction mode a named cursor would outlive the transaction that made
+# it (docs/scaling.md).
+DATABASE_BEHIND_PGBOUNCER = env.bool("DATABASE_BEHIND_PGBOUNCER", default=False)
+_conn_max_age = env.int("DATABASE_CONN_MAX_AGE", default=0 if DATABASE_POOL else 60)
+if DATABASE_POOL and _conn_max_age:
+    raise ImproperlyConfigured("DATABASE_CONN_MAX_AGE must be 0 with DATABASE_POOL=true: the pool keeps connections.")
+if DATABASE_POOL and DATABASE_BEHIND_PGBOUNCER:
+    raise ImproperlyConfigured("Choose DATABASE_POOL or DATABASE_BEHIND_PGBOUNCER: PgBouncer is the pool.")
+for _database in DATABASES.values():
+    if _database["ENGINE"] != "django.contrib.gis.db.backends.postgis":
+        raise ImproperlyConfigured(
+            "DATABASE_URL and DATABASE_REPLICA_URL must be postgis:// URLs: the map needs PostGIS."
+        )
+    _database["CONN_MAX_AGE"] = _conn_max_age
+    _database["CONN_HEALTH_CHECKS"] = True
+    if DATABASE_POOL:
+        _database.setdefault("OPTIONS", {})["pool"] = {
+            # Per process and per database: at least one connection per gunicorn thread
+            # (WEB_THREADS, 4), or threads wait up to the timeout for one.
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10),
+        }
+    _database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_BEHIND_PGBOUNCER
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "habitat.User"
@@ -136,7 +181,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Local files under MEDIA_ROOT, or a private S3-compatible bucket when MEDIA_S3_BUCKET is
+    # set (MEDIA_S3_ENDPOINT_URL, _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY, _PREFIX).
+    "default": storage_from_env(env),
     "staticfiles": {
         "BACKEND": env.str(
             "DJANGO_STATICFILES_STORAGE",
@@ -174,7 +221,7 @@ SECURE_CSP = {
     # No page of ours may be framed by another site (clickjacking).
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
-    "base-uri": [CSP.SELF],
+    "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
     "report-uri": [CSP_REPORT_PATH],
 }
@@ -265,6 +312,9 @@ MAILERS = {
 }
 # E-mails are sent by a worker (`manage.py db_worker`) from a queue kept in PostgreSQL.
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# Seconds between the tries of an e-mail the mail server did not take; empty for habitat.mail's
+# own (a minute up to six hours). The fault checks (make faults) use a few seconds.
+MAIL_RETRY_DELAYS = env.list("MAIL_RETRY_DELAYS", cast=int, default=[])
 # Rate limits live in PostgreSQL, so they hold when Redis is down.
 CACHES = {
     "default": {
@@ -348,7 +398,10 @@ STAFF_REQUIRE_MFA = env.bool("STAFF_REQUIRE_MFA", default=not DEBUG)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "habitat.logs.RedactingFilter"}},
+    "filters": {
+        "redact": {"()": "habitat.logs.RedactingFilter"},
+        "once_a_minute": {"()": "habitat.logs.OncePerInterval", "seconds": 60},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="WARNING")},
     # Django's own loggers go through the same redacting handler (their default handlers
@@ -359,6 +412,9 @@ LOGGING = {
         # confirmation keys), as tests/site/test_logs.py saw.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # While Redis is down, every cache call of every page fails the same way: once a minute
+        # is enough to tell, and formatting each traceback made pages 70 % slower (make faults).
+        "django_redis.cache": {"handlers": ["console"], "filters": ["once_a_minute"], "propagate": False},
     },
 }
 

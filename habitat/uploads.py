@@ -130,6 +130,9 @@ def find_served_file(path, user):
     """The model that stores ``path`` in a row ``user`` may see, or None: the one rule of who
     may download an upload, whatever app stored it. Each model keeps its files in a folder of
     its own, so one indexed query answers."""
+    if "\x00" in path:
+        # No stored name holds a NUL byte (random_name), and PostgreSQL text cannot: no file.
+        return None
     for model in stored_file_models():
         if model.upload_folder and path.startswith(f"{model.upload_folder}/"):
             for field in model.file_fields():

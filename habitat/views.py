@@ -1,6 +1,5 @@
 import json
 import logging
-import os
 import sys
 import time
 from urllib.parse import urlsplit
@@ -13,7 +12,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
-from django.core.exceptions import SuspiciousFileOperation
+from django.core.exceptions import SuspiciousOperation
+from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -21,7 +21,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils._os import safe_join
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -154,9 +153,9 @@ def csp_report(request):
     try:
         report = json.loads(request.body[:CSP_REPORT_MAX_BYTES] or b"{}").get("csp-report", {})
     except (ValueError, AttributeError):
-        return HttpResponse(status=400)
+        return _not_a_csp_report()
     if not isinstance(report, dict):
-        return HttpResponse(status=400)
+        return _not_a_csp_report()
     logger.warning(
         "CSP blocked %s from %s on %s",
         str(report.get("effective-directive") or report.get("violated-directive") or "?")[:80],
@@ -167,6 +166,11 @@ def csp_report(request):
 
 
 CSP_REPORT_MAX_BYTES = 16 * 1024
+
+
+def _not_a_csp_report():
+    message = _("This address only takes the reports that browsers send about the Content-Security-Policy, as JSON.")
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
 
 
 def _without_query(uri):
@@ -223,14 +227,14 @@ def media(request, path):
     model = uploads.find_served_file(path, request.user)
     if model is None:
         raise Http404
+    # Read through the storage alone (local disk or a private S3 bucket), so the check above
+    # holds wherever files are kept: the site never gives out an address of the store itself.
     try:
-        full_path = safe_join(settings.MEDIA_ROOT, path)
-    except SuspiciousFileOperation:
+        file = default_storage.open(path, "rb")
+    except (FileNotFoundError, IsADirectoryError, SuspiciousOperation):
         raise Http404 from None
-    if not os.path.isfile(full_path):
-        raise Http404
     # FileResponse closes the file when the response is done.
-    response = FileResponse(open(full_path, "rb"), as_attachment=model.download)  # noqa: SIM115
+    response = FileResponse(file, as_attachment=model.download)
     # Uploads never run code, even when opened directly.
     response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
     if request.user.is_authenticated:

@@ -43,12 +43,14 @@ def _working_version(project):
     return project.working_copy()
 
 
-def _render(request, template, context):
+def _render(request, template, context, status=200):
     project = context.get("project")
     public_url = ""
     if project is not None and Project.objects.public().filter(pk=project.pk).exists():
         public_url = project.get_absolute_url()
-    return render(request, template, {"edit_sections": sections.SECTIONS, "public_url": public_url, **context})
+    return render(
+        request, template, {"edit_sections": sections.SECTIONS, "public_url": public_url, **context}, status=status
+    )
 
 
 @login_required
@@ -244,12 +246,16 @@ def edit_documents(request, slug):
         return elsewhere
     versioned = sections.VersionedForm(request.POST or None, project=working)
     form = sections.DocumentForm(prefix="new", project=working)
+    status = 200
     if request.method == "POST" and request.POST.get("delete"):
-        document = get_object_or_404(working.documents, pk=request.POST["delete"])
-        versioned.save(request, section=sections.DocumentRemoval(document), comment="document removed")
-        messages.success(request, _("The document is removed."))
-        return redirect("projects:edit-documents", slug=project.slug)
-    if request.method == "POST":
+        removal = sections.DocumentRemoval(request.POST, project=working)
+        if removal.is_valid():
+            versioned.save(request, section=removal, comment="document removed")
+            messages.success(request, _("The document is removed."))
+            return redirect("projects:edit-documents", slug=project.slug)
+        messages.error(request, " ".join(removal.errors["delete"]))
+        status = 400
+    elif request.method == "POST":
         form = sections.DocumentForm(request.POST, request.FILES, prefix="new", project=working)
         if form.is_valid():
             versioned.save(request, section=form, comment="document added")
@@ -265,6 +271,7 @@ def edit_documents(request, slug):
             "versioned": versioned,
             "documents": working.documents.all(),
         },
+        status=status,
     )
 
 

@@ -312,8 +312,10 @@ class BasePhotoFormSet(PartsFormSet, forms.BaseModelFormSet):
     pass
 
 
+# Photos are added one by one with their file (PhotoForm); this formset only changes those the
+# project has, whatever number of forms a post claims (edit_only).
 PhotoFormSet = forms.modelformset_factory(
-    ProjectPhoto, form=PhotoDetailsForm, formset=BasePhotoFormSet, extra=0, can_delete=True
+    ProjectPhoto, form=PhotoDetailsForm, formset=BasePhotoFormSet, extra=0, can_delete=True, edit_only=True
 )
 
 
@@ -325,17 +327,28 @@ class DocumentForm(NewFile, forms.ModelForm):
         fields = ["file", "title"]
 
 
-class DocumentRemoval:
-    """Removing one document, saved like any other change of a section."""
+class DocumentRemoval(forms.Form):
+    """Removing one document, saved like any other change of a section. The button that
+    asks for it sends the document's id as ``delete``."""
 
-    def __init__(self, document):
-        self.document = document
+    delete = forms.ModelChoiceField(
+        queryset=ProjectDocument.objects.none(),
+        error_messages={
+            "invalid_choice": _(
+                "This document is not one of the project's documents: it may have been removed already."
+            ),
+        },
+    )
+
+    def __init__(self, data, *, project):
+        super().__init__(data)
+        self.fields["delete"].queryset = project.documents.all()
 
     def changes_against(self, stored):
         return []
 
     def save(self):
-        return self.document.delete()
+        return self.cleaned_data["delete"].delete()
 
 
 class InvitationForm(forms.ModelForm):

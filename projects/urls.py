@@ -7,7 +7,8 @@ app_name = "projects"
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="list"),
     path("new/", editing.create_project, name="create"),
-    path("invitations/<str:token>/", editing.accept_invitation, name="accept-invitation"),
+    # Tokens are URL-safe (secrets.token_urlsafe): anything else is no invitation, a 404.
+    path("invitations/<slug:token>/", editing.accept_invitation, name="accept-invitation"),
     path("<slug:slug>/edit/", editing.edit_project, name="edit"),
     path("<slug:slug>/edit/start-change/", editing.start_change, name="start-change"),
     path("<slug:slug>/edit/submit/", editing.submit_project, name="submit"),

@@ -137,9 +137,12 @@ def test_email_that_cannot_be_sent_is_retried_later_not_lost(database_queue, run
     first, retry = task_rows()
     assert first.status == TaskResultStatus.SUCCESSFUL  # it handled the failure by queueing a retry
     assert retry.status == TaskResultStatus.READY
+    # The retry is the same message: the same Message-ID, one more attempt.
+    message_id = first.args_kwargs["kwargs"]["message_id"]
+    assert message_id.endswith("@sph-platform.test>")
     assert retry.args_kwargs == {
         "args": [],
-        "kwargs": {**MESSAGE, "reply_to": ["visitor@example.org"], "attempt": 1},
+        "kwargs": {**MESSAGE, "reply_to": ["visitor@example.org"], "attempt": 1, "message_id": message_id},
     }
     wait = retry.run_after - timezone.now()
     assert timedelta(seconds=RETRY_DELAYS[0] - 10) < wait <= timedelta(seconds=RETRY_DELAYS[0])

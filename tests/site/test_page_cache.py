@@ -129,3 +129,27 @@ def test_a_page_with_a_message_for_this_visitor_is_not_kept(client, settings):
     # The next visitor does not see the first one's notice.
     client.cookies.clear()
     assert thanks not in client.get(f"/en/projects/{project.slug}/").text
+
+
+def test_with_a_replica_a_page_read_right_after_a_change_is_not_kept(client, settings):
+    # The replica may lag behind the change for a moment: what it answered then is not kept.
+    settings.DATABASE_REPLICA_URL = "postgis://habitat@replica.example.org/habitat"
+    settings.DATABASE_REPLICA_PIN_SECONDS = 3600
+    project = make_project(name_en="Kalkbreite")
+    client.get(f"/en/projects/{project.slug}/")
+    assert not [key for key in caches["pages"]._cache if ":page:" in key]
+    settings.DATABASE_REPLICA_PIN_SECONDS = 0
+    client.get(f"/en/projects/{project.slug}/")
+    assert [key for key in caches["pages"]._cache if ":page:" in key]
+
+
+def test_an_editor_s_save_of_a_draft_keeps_the_visitors_cache(client, django_assert_num_queries):
+    make_project(name_en="Kalkbreite")
+    draft = make_project(name_en="Not yet public", status=Status.DRAFT)
+    client.get("/en/projects/")
+
+    draft.summary_en = "Saved again and again while the group writes."
+    draft.save()
+
+    with django_assert_num_queries(0):
+        client.get("/en/projects/")
