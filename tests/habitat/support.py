@@ -7,6 +7,18 @@ from allauth.account.models import EmailAddress
 
 from tests.factories import make_user
 
+# The e-mail queue's tests (test_mail.py, test_mail_recovery.py).
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Nothing listens on the discard port: connecting fails at once, like a mail server that is down.
+MAIL_SERVER_DOWN = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+    }
+}
+MAIL_SERVER_UP = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+MESSAGE = {"subject": "Your project", "body": "It is published.", "to": "group@example.org"}
+
 PASSWORD = "a-long-test-password"
 
 # E-mails are queued once the transaction commits (habitat.mail). Each test runs inside a

@@ -1,12 +1,10 @@
 """E-mail goes through the database queue and its worker; a message that fails is retried later."""
 
-import signal
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.management import call_command
 from django.db import transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -14,37 +12,13 @@ from django.utils.translation import gettext
 from django_tasks_db.models import DBTaskResult
 
 from habitat.mail import RETRY_DELAYS, Recipient, queue_email, send_to_each
-
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# Nothing listens on the discard port: connecting fails at once, like a mail server that is down.
-MAIL_SERVER_DOWN = {
-    "default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
-    }
-}
-MAIL_SERVER_UP = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-MESSAGE = {"subject": "Your project", "body": "It is published.", "to": "group@example.org"}
+from tests.habitat.support import DATABASE_QUEUE, MAIL_SERVER_DOWN, MAIL_SERVER_UP, MESSAGE
 
 
 @pytest.fixture
 def database_queue(settings):
     settings.TASKS = DATABASE_QUEUE
     return settings
-
-
-@pytest.fixture
-def run_worker():
-    """The worker of `make run`, in batch mode: runs every task that is due, then stops."""
-    # The worker installs its own SIGINT/SIGTERM handlers; give pytest its own back.
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-
-    def run():
-        call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
-
-    yield run
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
 
 
 def task_rows():

@@ -1,13 +1,11 @@
 """A worker that dies in the middle of sending loses no e-mail and sends none twice
 (habitat.worker, habitat.mail); the fault checks (make faults) do the same with real processes."""
 
-import signal
 import smtplib
 from datetime import timedelta
 
 import pytest
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.core.management import call_command
 from django.db import connections
 from django.tasks import TaskResultStatus
 from django.utils import timezone
@@ -15,16 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from habitat.mail import ALREADY_HANDLED, RETRY_QUEUED, SENT, queue_email
 from habitat.worker import _lock_key, recover_abandoned_tasks
-
-DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-MAIL_SERVER_DOWN = {
-    "default": {
-        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
-    }
-}
-MAIL_SERVER_UP = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-MESSAGE = {"subject": "Your project", "body": "It is published.", "to": "group@example.org"}
+from tests.habitat.support import DATABASE_QUEUE, MAIL_SERVER_DOWN, MAIL_SERVER_UP, MESSAGE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,19 +47,6 @@ def database_queue(settings):
     settings.TASKS = DATABASE_QUEUE
     settings.MAILERS = MAIL_SERVER_UP
     return settings
-
-
-@pytest.fixture
-def run_worker():
-    """`manage.py db_worker` in batch mode: recovers, runs every task that is due, stops."""
-    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-
-    def run():
-        call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0)
-
-    yield run
-    for sig, handler in saved.items():
-        signal.signal(sig, handler)
 
 
 def rows():

@@ -29,6 +29,6 @@ def test_the_filter_redacts_the_message_its_arguments_and_its_traceback():
 
 
 def test_nobody_can_forge_a_line_of_the_log():
-    forged = "/en/projects/x\n127.0.0.1 [03/Dec/2026] \"GET /admin/ HTTP/1.1\" 200\r\x1b[2J"
+    forged = '/en/projects/x\n127.0.0.1 [03/Dec/2026] "GET /admin/ HTTP/1.1" 200\r\x1b[2J'
     assert "\n" not in redact(forged) and "\r" not in redact(forged) and "\x1b" not in redact(forged)
     assert redact(forged) == '/en/projects/x\\n127.0.0.1 [03/Dec/2026] "GET /admin/ HTTP/1.1" 200\\r\\x1b[2J'
