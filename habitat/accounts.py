@@ -1,6 +1,7 @@
 """How django-allauth fits the site: its e-mails go through our queue, in our words and in
 the recipient's language, and nothing derived from an e-mail address names anyone."""
 
+import re
 import secrets
 from types import SimpleNamespace
 from urllib.parse import urlsplit
@@ -9,8 +10,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from habitat.mail import Recipient, layout_context, queue_email
 from habitat.translation import LANGUAGE_CODES
@@ -24,6 +27,38 @@ def user_display(user):
 def request_language(request):
     code = (getattr(request, "LANGUAGE_CODE", None) or translation.get_language() or "")[:2]
     return code if code in LANGUAGE_CODES else LANGUAGE_CODES[0]
+
+
+class ContextWordsPasswordValidator:
+    """Refuse a password that is little more than a word anyone would try first on this site
+    (its name, its subject): "habitat2026!" or "Cooperative#1" (ASVS 6.2.11). The list is
+    this class's ``words``; the password must hold at least ``min_other_letters`` letters
+    besides the word."""
+
+    words = (
+        "socialproductionofhabitat",
+        "habitat",
+        "sph",
+        "cooperative",
+        "cooperativa",
+        "housing",
+        "logement",
+        "vivienda",
+    )
+    min_other_letters = 5
+
+    def validate(self, password, user=None):
+        letters = re.sub(r"[^a-z]", "", password.lower())
+        for word in self.words:
+            if word in letters and len(letters) - len(word) < self.min_other_letters:
+                raise ValidationError(
+                    _("This password is too easy to guess here: it is mostly the word “%(word)s”."),
+                    code="password_context_word",
+                    params={"word": word},
+                )
+
+    def get_help_text(self):
+        return _("Your password cannot be mostly the name or the subject of this site.")
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -7,6 +7,7 @@ class HabitatConfig(AppConfig):
     verbose_name = _("Platform")
 
     def ready(self):
-        from habitat import page_cache
+        from habitat import page_cache, security_log
 
         page_cache.connect_signals()
+        security_log.connect_signals()

@@ -173,3 +173,12 @@ def _answer(request, stored):
         response[name] = value
     patch_vary_headers(response, ["Cookie"])
     return response
+
+
+def remembered(name, compute):
+    """``compute()``, kept in the pages cache until the directory changes: for what many pages
+    ask and any change may alter (the countries that have projects, for the filters).
+    Computed each time when DIRECTORY_CACHE_SECONDS is 0 (no shared cache)."""
+    if settings.DIRECTORY_CACHE_SECONDS <= 0:
+        return compute()
+    return _cache().get_or_set(f"{name}:{current_version()}", compute, settings.DIRECTORY_CACHE_SECONDS)

@@ -66,9 +66,11 @@ MIDDLEWARE = [
     "habitat.middleware.CSPNonceForLeafletMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "habitat.middleware.RejectBrokenAddressesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "habitat.middleware.SignedInPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "habitat.middleware.StaffTwoFactorMiddleware",
@@ -159,7 +161,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Words anyone would try first against this site (ASVS 6.2.11). No composition rules: a
+    # long password made of digits only is a good one (ASVS 6.2.5, NIST SP 800-63B).
+    {"NAME": "habitat.accounts.ContextWordsPasswordValidator"},
 ]
 
 # --- Languages ---------------------------------------------------------------------------
@@ -265,6 +269,10 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host-: the browser keeps these only when set over HTTPS by this very host, for the
+    # whole site, so a neighbouring subdomain or a plain-HTTP page cannot plant or read them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 SILENCED_SYSTEM_CHECKS = [
     # Debian 12 ships GDAL 3.6; the warning is about GDAL's own security fixes in 3.9+,
@@ -345,6 +353,9 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # directory forgets them at once). Off without Redis: a memory cache per process could not be
 # told of another process's change.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+# What pages compute from the whole directory (the countries and organisations of the list's
+# filters), kept in the same cache until the directory changes, whether or not pages are.
+DIRECTORY_CACHE_SECONDS = env.int("DIRECTORY_CACHE_SECONDS", default=3600 if REDIS_URL else 0)
 
 # --- Accounts (django-allauth) ------------------------------------------------------------
 LOGIN_URL = "account_login"
@@ -374,6 +385,10 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 # Tell the owner when their password or addresses change, in case it was not them.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Adding or changing an e-mail address asks for the password again unless the person signed in
+# within the last few minutes (allauth's 300 s): a session left open on a shared computer cannot
+# take over the account's recovery (ASVS 7.5.1).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # The counters live in the default cache, which is the database (see CACHES): they hold
 # across workers and when Redis is down. allauth's defaults, written out to be seen.
 ACCOUNT_RATE_LIMITS = {
@@ -412,6 +427,8 @@ LOGGING = {
         # confirmation keys), as tests/site/test_logs.py saw.
         "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Sign-ins, their failures and changes of credentials (habitat/security_log.py).
+        "habitat.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # While Redis is down, every cache call of every page fails the same way: once a minute
         # is enough to tell, and formatting each traceback made pages 70 % slower (make faults).
         "django_redis.cache": {"handlers": ["console"], "filters": ["once_a_minute"], "propagate": False},

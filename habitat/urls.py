@@ -14,6 +14,8 @@ from projects import urls as project_urls
 from projects import views as project_views
 from projects.sitemaps import ProgrammeSitemap, ProjectSitemap
 
+# Django's default says no charset; the XML declaration's UTF-8, said in the header too.
+SITEMAP_CONTENT_TYPE = "application/xml; charset=utf-8"
 sitemaps = {
     "site": StaticPagesSitemap,
     "projects": ProjectSitemap,
@@ -34,7 +36,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("projects/", include((project_urls.data_urlpatterns, "projects_data"))),
     path("meetings/", include((hub_urls.data_urlpatterns, "hubs_data"))),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "sitemap.xml", sitemap, {"sitemaps": sitemaps, "content_type": "application/xml; charset=utf-8"}, name="sitemap"
+    ),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("health/", views.health, name="health"),
@@ -62,5 +66,6 @@ urlpatterns += i18n_patterns(
 # sandboxing policy); a production web server may serve /media/ itself with the same headers.
 urlpatterns += [path("media/<path:path>", views.media, name="media")]
 
+handler400 = "habitat.views.bad_request"
 handler404 = "habitat.views.page_not_found"
 handler500 = "habitat.views.server_error"

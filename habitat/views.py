@@ -48,7 +48,6 @@ def profile(request):
 
 @login_required
 @require_safe
-@never_cache
 def personal_data_download(request):
     """All the platform holds about the signed-in person, as a JSON file to keep."""
     response = JsonResponse(personal_data(request.user), json_dumps_params={"indent": 2, "ensure_ascii": False})
@@ -202,6 +201,10 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+def bad_request(request, exception):
+    return render(request, "400.html", status=400)
+
+
 def page_not_found(request, exception):
     return render(request, "404.html", status=404)
 
@@ -237,9 +240,8 @@ def media(request, path):
     response = FileResponse(file, as_attachment=model.download)
     # Uploads never run code, even when opened directly.
     response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    if request.user.is_authenticated:
-        # Served because of who asked: no shared cache may keep it for others.
-        response.headers["Cache-Control"] = "private, no-store"
+    # Served to a signed-in person because of who asked: SignedInPagesMiddleware keeps it out
+    # of every cache.
     return response
 
 

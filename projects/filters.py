@@ -7,22 +7,36 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from awards.models import Nomination
+from habitat import page_cache
 from habitat.models import Organisation
 from habitat.translation import fallback_expression
 from projects.models import HousingModel, Programme, Project, ProjectActor, Stage
 
+# The choices of the filters change only when the directory does: they are remembered until
+# then, not read from the whole table on each request (a million rows take 80 ms).
+
 
 def countries_with_projects():
-    codes = set(Project.objects.public().order_by().values_list("country", flat=True).distinct())
+    codes = page_cache.remembered("filter-countries", _countries_with_projects)
     return [(code, name) for code, name in countries if code in codes]
 
 
+def _countries_with_projects():
+    return set(Project.objects.public().order_by().values_list("country", flat=True).distinct())
+
+
 def organisations_with_projects(request=None):
+    return Organisation.objects.filter(
+        pk__in=page_cache.remembered("filter-organisations", _organisations_with_projects)
+    ).order_by("slug")
+
+
+def _organisations_with_projects():
     # From each organisation's actors to their projects: a few index probes per organisation,
     # where asking every public project whether it names it would read them all.
     public_project = Project.objects.public().filter(pk=OuterRef("project"))
     named = ProjectActor.objects.filter(organisation=OuterRef("pk")).filter(Exists(public_project))
-    return Organisation.objects.public().filter(Exists(named)).order_by("slug")
+    return list(Organisation.objects.public().filter(Exists(named)).values_list("pk", flat=True))
 
 
 class Sort:
@@ -96,6 +110,10 @@ class ProjectFilter(django_filters.FilterSet):
         model = Project
         fields = []
 
+    # The list shows at most this many projects (50 pages): past it, the visitor is told how
+    # many match, about, and asked to narrow the search (habitat.counting).
+    listed_at_most = 1000
+
     # The one parameter that orders the results rather than choosing them; the page number
     # is the paginator's. Every other parameter of the form is a filter: the list's "n
     # filters" count, the map's query and (next) feeds and exports all ask filter_query().
@@ -130,19 +148,30 @@ class ProjectFilter(django_filters.FilterSet):
     def search_text(self):
         return (self.form.cleaned_data.get("q") or "").strip() if self.is_bound and self.form.is_valid() else ""
 
+    @property
+    def chosen_sort(self):
+        sort = self.form.cleaned_data.get("sort") or (Sort.RELEVANCE if self.search_text else Sort.NEWEST)
+        return Sort.NEWEST if sort == Sort.RELEVANCE and not self.search_text else sort
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        sort = self.form.cleaned_data.get("sort") or (Sort.RELEVANCE if self.search_text else Sort.NEWEST)
-        if sort == Sort.RELEVANCE and not self.search_text:
-            sort = Sort.NEWEST
+        sort = self.chosen_sort
+        if sort == Sort.NEWEST:
+            return queryset.newest_first()
         orderings = {
-            Sort.RELEVANCE: [F("rank").desc(), "-pk"] if self.search_text else ["-pk"],
-            Sort.NEWEST: [F("published_at").desc(nulls_last=True), "-pk"],
+            Sort.RELEVANCE: [F("rank").desc(), "-pk"],
             Sort.NAME: [Lower(fallback_expression("name")), "pk"],
             Sort.DWELLINGS: [F("dwellings").desc(nulls_last=True), "pk"],
             Sort.COMPLETION: [F("completion_year").desc(nulls_last=True), "pk"],
         }
         return queryset.order_by(*orderings[sort])
+
+    def listed(self, queryset):
+        """What the list shows of the matching ``queryset`` (``qs``): all of it, in order, or
+        for the best matches of a search, those among the newest ``listed_at_most``."""
+        if self.is_valid() and self.chosen_sort == Sort.RELEVANCE:
+            return queryset.best_matches_among_newest(self.listed_at_most)
+        return queryset
 
     @property
     def filter_names(self):

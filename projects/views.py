@@ -9,6 +9,7 @@ from django.views.generic import ListView
 from django_filters.views import FilterView
 
 from habitat import geo, ratelimits
+from habitat.counting import CappedPaginator
 from habitat.models import Organisation
 from habitat.page_cache import cached_for_visitors
 from habitat.ratelimits import RateLimit
@@ -30,7 +31,7 @@ def home(request):
         "home.html",
         {
             "figures": public.figures(),
-            "latest_projects": public.order_by("-published_at", "-pk")[:LATEST_PROJECTS_ON_HOME],
+            "latest_projects": public.newest_first()[:LATEST_PROJECTS_ON_HOME],
             "founding_organisations": Organisation.objects.founding().order_by("slug"),
         },
     )
@@ -46,6 +47,14 @@ class ProjectListView(FilterView):
 
     def get_queryset(self):
         return Project.objects.public()
+
+    def paginate_queryset(self, queryset, page_size):
+        return super().paginate_queryset(self.filterset.listed(queryset), page_size)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # Counts every matching project (self.object_list), lists at most listed_at_most.
+        cap = self.filterset.listed_at_most
+        return CappedPaginator(queryset, per_page, cap=cap, matching=self.object_list, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -293,7 +302,7 @@ class OrganisationListView(ListView):
 @cached_for_visitors
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.public(), slug=slug)
-    projects = Project.objects.public().with_organisation(organisation).order_by("-published_at", "-pk")
+    projects = Project.objects.public().with_organisation(organisation).newest_first()
     return render(
         request,
         "projects/organisation_detail.html",

@@ -349,7 +349,7 @@ class Browser:
     def sign_in(self, email, password):
         form = self.form("/en/accounts/login/", "login")
         status, body, _ = self.post("/en/accounts/login/", {**form["fields"], "login": email, "password": password})
-        if status != 200 or "sessionid" not in {cookie.name for cookie in self.cookies}:
+        if status != 200 or "__Host-sessionid" not in {cookie.name for cookie in self.cookies}:
             raise RuntimeError(f"signing in as {email} failed: {status}")
 
 

@@ -15,6 +15,7 @@ def _english_and_plain_static(settings):
     # Pages are computed afresh in tests (each worker has its own database, and Redis would be
     # shared); tests/site/test_page_cache.py turns the cache on, in the process's memory.
     settings.PAGE_CACHE_SECONDS = 0
+    settings.DIRECTORY_CACHE_SECONDS = 0
     settings.CACHES = {
         **settings.CACHES,
         "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-pages"},

@@ -179,6 +179,22 @@ class ProjectQuerySet(models.QuerySet):
         # every row (slow, and the name/summary/description weights would be lost).
         return self.filter(search_vector=query).annotate(rank=SearchRank(F("search_vector"), query))
 
+    def newest_first(self):
+        """Newest published first (never published last), in the order of an index."""
+        return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
+
+    def best_matches_among_newest(self, limit):
+        """The ``limit`` newest of these searched projects (``search()``), best match first.
+
+        Ranking reads every match, and a common word matches half the directory: half a
+        second at a million projects. The newest ``limit`` are found by walking the primary
+        key backwards, which stops as soon as it has them; with fewer matches than ``limit``
+        every one is ranked, as before.
+        """
+        newest = self.order_by("-pk").values("pk")[:limit]
+        rank = self.query.annotations["rank"]
+        return self.model.objects.filter(pk__in=newest).annotate(rank=rank).order_by(F("rank").desc(), "-pk")
+
     def in_bbox(self, bbox):
         """Projects whose *public* point lies in a ``geo.BoundingBox``."""
         if bbox.is_whole_world:
@@ -371,7 +387,8 @@ class Project(Moderated, WorkingCopies, models.Model):
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")
-        ordering = ["-published_at", "-pk"]
+        # As newest_first(), the order of the project_status_published index.
+        ordering = [F("published_at").desc(nulls_last=True), "-pk"]
         permissions = [("moderate_project", _("Can moderate projects"))]
         indexes = [
             # Every cluster cell is a range of map_cell: per-level aggregates will scan it.
@@ -380,8 +397,13 @@ class Project(Moderated, WorkingCopies, models.Model):
             # Probable duplicates in the same city (similar_to() compares cities case-blind).
             models.Index("status", "country", Upper("city"), name="project_status_city"),
             models.Index(fields=["status", "stage"], condition=LISTED_ROWS, name="project_status_stage"),
+            # newest_first(): NULLS LAST must be the index's own order, or every page is sorted.
             models.Index(
-                fields=["status", "-published_at", "-id"], condition=LISTED_ROWS, name="project_status_published"
+                "status",
+                F("published_at").desc(nulls_last=True),
+                F("id").desc(),
+                condition=LISTED_ROWS,
+                name="project_status_published",
             ),
             models.Index(fields=["status", "name_en"], condition=LISTED_ROWS, name="project_status_name"),
             models.Index(fields=["priority_neighbourhood"], name="project_priority"),

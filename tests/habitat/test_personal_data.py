@@ -17,7 +17,7 @@ def download(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert response["Content-Disposition"].startswith('attachment; filename="sph-platform-personal-data-')
-    assert "no-cache" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
     return json.loads(response.content)
 
 

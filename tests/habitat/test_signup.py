@@ -113,3 +113,21 @@ def test_signup_in_french_keeps_french_as_the_language_of_the_emails(client, db,
     assert message.from_email == settings.DEFAULT_FROM_EMAIL
     assert "localhost" not in message.from_email
     assert "Hello from" not in message.body and "Bonjour de" not in message.body
+
+
+def test_a_password_that_is_mostly_the_sites_name_is_refused_in_the_readers_language(client, db):
+    data = {"email": "ana@example.org", "password1": "Habitat2026!", "password2": "Habitat2026!", "display_name": "Ana"}
+    response = client.post("/fr/accounts/signup/", data)
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["password1"] == [
+        "Ce mot de passe est trop facile à deviner ici : c’est surtout le mot « habitat »."
+    ]
+    assert not User.objects.exists()
+
+
+def test_a_long_password_of_digits_only_or_one_that_merely_contains_a_site_word_is_accepted(client, db):
+    for n, password in enumerate(["482917365028", "habitat-for-my-neighbours"]):
+        data = {"email": f"ana{n}@example.org", "password1": password, "password2": password, "display_name": "Ana"}
+        assert client.post(SIGNUP, data).status_code == 302, password
+    assert User.objects.count() == 2

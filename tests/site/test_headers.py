@@ -77,8 +77,10 @@ def test_production_response_carries_the_security_headers(production_response):
 
 
 def test_production_cookies_are_secure_http_only_and_same_site(production_response):
-    csrf = production_response["cookies"]["csrftoken"]
+    csrf = production_response["cookies"]["__Host-csrftoken"]
     assert csrf["secure"] is True and csrf["httponly"] is True and csrf["samesite"] == "Lax"
+    # The __Host- prefix holds only for a cookie of the whole site with no Domain.
+    assert csrf["path"] == "/" and not csrf["domain"]
     assert settings.SESSION_COOKIE_HTTPONLY and settings.SESSION_COOKIE_SAMESITE == "Lax"
 
 

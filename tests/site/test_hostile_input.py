@@ -138,13 +138,7 @@ WITH_PARAMETERS = [name for name in NAMES if parameter_regexes(name)]
 
 # URL patterns that the query-string and POST-body sweeps leave out, and why. Their paths are
 # still attacked (test_hostile_path_parameters_...).
-NOT_ATTACKED = {
-    "admin:*": (
-        "Django's own admin, for staff behind sign-in and a second factor; it takes any model "
-        "field as a filter and 500s on two inputs that Django itself does not check (a NUL byte "
-        "in a filter value, ?stage=%00, and an empty ?_to_field= on a change page)."
-    ),
-}
+NOT_ATTACKED = {}
 ATTACKED = [name for name in NAMES if name not in NOT_ATTACKED and f"{name.split(':')[0]}:*" not in NOT_ATTACKED]
 
 
@@ -648,10 +642,33 @@ def test_a_csp_report_that_is_not_one_is_refused_with_a_reason_in_the_readers_la
     )
 
 
-def test_an_invitation_token_with_a_nul_byte_is_no_invitation(client):
+def test_an_invitation_token_with_a_nul_byte_is_refused(client):
     client.force_login(make_user())
-    assert client.get("/en/projects/invitations/abc%00def/").status_code == 404
+    response = client.get("/en/projects/invitations/abc%00def/")
+    assert response.status_code == 400
+    assert "We could not understand this address" in response.text
 
 
-def test_a_media_path_with_a_nul_byte_is_no_file(client, media_root):
-    assert client.get("/media/photos/abc%00def.jpg").status_code == 404
+def test_a_media_path_with_a_nul_byte_is_refused(client, media_root):
+    assert client.get("/media/photos/abc%00def.jpg").status_code == 400
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/fr/projects/?q=coop%00",
+        "/admin/projects/project/?stage=%00",
+        "/admin/projects/project/?q=a%00b",
+        "/admin/projects/project/{pk}/change/?_to_field=",
+        "/admin/account/emailaddress/?_to_field=",
+    ],
+)
+def test_addresses_no_page_makes_get_a_translated_400_even_in_the_admin(client, settings, address):
+    # Django's admin sends a NUL byte in a filter to the database, and reads an empty
+    # _to_field as a field named "": both were 500s.
+    settings.STAFF_REQUIRE_MFA = False
+    client.force_login(make_user(is_staff=True, is_superuser=True))
+    project = make_project()
+    response = client.get(address.format(pk=project.pk), headers={"accept-language": "fr"})
+    assert response.status_code == 400
+    assert "Nous n’avons pas compris cette adresse" in response.text

@@ -137,3 +137,25 @@ def test_a_whole_listing_leaves_nothing_personal_in_the_logs(client, site_log, d
         leaked = [pattern for pattern in point_spellings(value) if re.search(pattern, log)]
         assert leaked == [], f"the log holds the hidden point ({leaked}):\n{log}"
     assert "Carrer Secret" not in log
+
+
+def test_sign_ins_their_failures_sign_outs_and_password_changes_are_logged_without_the_address(client, site_log):
+    from tests.habitat.support import make_verified_user
+
+    user = make_verified_user(email=EDITOR)
+    client.post("/en/accounts/login/", {"login": EDITOR, "password": "wrong password"})
+    client.post("/en/accounts/login/", {"login": EDITOR, "password": PASSWORD})
+    client.post(
+        "/en/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+    client.post("/en/accounts/logout/")
+
+    lines = [line for line in site_log.getvalue().splitlines() if re.match(r"(sign|password|e-mail|second)", line)]
+    assert lines == [
+        "sign-in failed from 127.0.0.1",
+        f"sign-in succeeded: account #{user.pk} from 127.0.0.1",
+        f"password changed: account #{user.pk} from 127.0.0.1",
+        f"sign-out: account #{user.pk} from 127.0.0.1",
+    ]
+    assert EDITOR not in site_log.getvalue() and NEW_PASSWORD not in site_log.getvalue()

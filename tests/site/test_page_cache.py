@@ -6,6 +6,8 @@ import re
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from projects.models import Status
 from tests.factories import make_moderator, make_organisation, make_project, make_user
@@ -153,3 +155,29 @@ def test_an_editor_s_save_of_a_draft_keeps_the_visitors_cache(client, django_ass
 
     with django_assert_num_queries(0):
         client.get("/en/projects/")
+
+
+def queries_of(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return [query["sql"] for query in queries]
+
+
+def test_the_filters_choices_are_remembered_until_the_directory_changes(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0  # pages computed each time: only the choices are kept
+    moderator = make_moderator()
+    make_project(country="CH", organisations=[make_organisation()])
+    brazil = make_project(country="BR", status=Status.SUBMITTED)
+    settings.DIRECTORY_CACHE_SECONDS = 0
+    computed = queries_of(client, "/en/projects/")
+    settings.DIRECTORY_CACHE_SECONDS = 3600
+
+    first = client.get("/en/projects/")
+    assert 'value="CH"' in first.text and 'value="BR"' not in first.text
+    remembered = queries_of(client, "/en/projects/")
+    assert len(remembered) == len(computed) - 2
+    assert not any("DISTINCT" in sql for sql in remembered)
+
+    brazil.publish(by=moderator)
+
+    assert 'value="BR"' in client.get("/en/projects/").text

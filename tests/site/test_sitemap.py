@@ -13,6 +13,7 @@ def test_sitemap_lists_meetings_awards_programmes_and_platform_pages(client):
         call_command(command, stdout=open("/dev/null", "w"))  # noqa: SIM115
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
+    assert response["Content-Type"] == "application/xml; charset=utf-8"
     locations = [node.text for node in ElementTree.fromstring(response.content).findall("s:url/s:loc", NS)]
     for path in ["/en/hubs/", "/fr/stats/", "/es/awards/", "/en/programmes/", "/en/awards/world-habitat-awards/2017/"]:
         assert f"http://testserver{path}" in locations, path
