@@ -10,6 +10,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext
@@ -27,6 +28,17 @@ def user_display(user):
 def request_language(request):
     code = (getattr(request, "LANGUAGE_CODE", None) or translation.get_language() or "")[:2]
     return code if code in LANGUAGE_CODES else LANGUAGE_CODES[0]
+
+
+class Argon2idPasswordHasher(Argon2PasswordHasher):
+    """Argon2id with OWASP's recommended parameters (Password Storage Cheat Sheet: 19 MiB, 2
+    passes, 1 lane): about 30 ms a hash on one core. Django's own (100 MiB, 8 lanes) took 0.13 s
+    on two cores and held sign-ins for over a second while the site was busy. A hash made with
+    other parameters is remade with these at the next sign-in."""
+
+    time_cost = 2
+    memory_cost = 19 * 1024
+    parallelism = 1
 
 
 class ContextWordsPasswordValidator:

@@ -55,6 +55,7 @@ urlpatterns += i18n_patterns(
     path("awards/", include("awards.urls")),
     path("programmes/", include("projects.programme_urls")),
     path("stats/", project_views.statistics, name="stats"),
+    path("open-data/", project_views.open_data, name="open-data"),
     path("about/<slug:slug>/", views.page_detail, name="page"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/data/", views.personal_data_download, name="personal-data"),

@@ -239,7 +239,7 @@ def media(request, path):
     # FileResponse closes the file when the response is done.
     response = FileResponse(file, as_attachment=model.download)
     # Uploads never run code, even when opened directly.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    response.headers["Content-Security-Policy"] = settings.UPLOADS_CSP
     # Served to a signed-in person because of who asked: SignedInPagesMiddleware keeps it out
     # of every cache.
     return response

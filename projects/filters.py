@@ -183,6 +183,20 @@ class ProjectFilter(django_filters.FilterSet):
             return 0
         return sum(1 for name in self.filter_names if self.form.cleaned_data.get(name) not in (None, ""))
 
+    def chosen_labels(self):
+        """The values chosen, as people read them ("Brazil", "Community land trust")."""
+        if not self.is_bound or not self.form.is_valid():
+            return []
+        labels = []
+        for name in self.filter_names:
+            value = self.form.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            choices = self.filters[name].extra.get("choices") or []
+            choices = dict(choices() if callable(choices) else choices)
+            labels.append(f"“{value}”" if name == "q" else str(choices.get(value, value)))
+        return labels
+
     def filter_query(self):
         """The query string of the filters asked for, without ordering or page: what the map
         and other outputs of the same projects take."""

@@ -12,6 +12,7 @@ COORDINATE_PLACES = 6
 
 # The fields a query must load for public_representation(), e.g. for .only().
 FIELDS = [
+    "id",
     "slug",
     "name_en",
     "name_fr",
@@ -27,6 +28,14 @@ FIELDS = [
     "public_location",
     "stage",
     "housing_models",
+    "tenure",
+    "dwellings",
+    "inhabitants",
+    "start_year",
+    "completion_year",
+    "priority_neighbourhood",
+    "website",
+    "published_at",
 ]
 
 
@@ -50,6 +59,9 @@ def public_representation(project, *, absolute_url=None):
     """
     url = project.get_absolute_url()
     return {
+        # The project's number: it never changes, and a project merged into another one
+        # keeps answering with the other's (the open data's stable identifier).
+        "id": project.pk,
         "slug": project.slug,
         "name": project.name,
         "summary": project.summary,
@@ -61,6 +73,15 @@ def public_representation(project, *, absolute_url=None):
         "stage": project.stage,
         "stage_label": str(project.get_stage_display()),
         "housing_models": list(project.housing_models),
+        "tenure": project.tenure,
+        "dwellings": project.dwellings,
+        "inhabitants": project.inhabitants,
+        "start_year": project.start_year,
+        "completion_year": project.completion_year,
+        "priority_neighbourhood": project.priority_neighbourhood,
+        "website": project.website,
+        "original_language": project.original_language,
+        "published": project.published_at.date().isoformat() if project.published_at else None,
         "point": public_point(project),
     }
 

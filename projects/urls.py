@@ -1,12 +1,15 @@
 from django.urls import path
 
 from projects import editing, views
+from projects.feeds import NewProjectsFeed
 
 app_name = "projects"
 
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="list"),
     path("new/", editing.create_project, name="create"),
+    # Not a slug (the dot): no project's address can take it.
+    path("feed.atom", NewProjectsFeed(), name="feed"),
     # Tokens are URL-safe (secrets.token_urlsafe): anything else is no invitation, a 404.
     path("invitations/<slug:token>/", editing.accept_invitation, name="accept-invitation"),
     path("<slug:slug>/edit/", editing.edit_project, name="edit"),
@@ -25,4 +28,6 @@ urlpatterns = [
 # Data endpoints stay outside the language prefix: their URLs never change with the language.
 data_urlpatterns = [
     path("map.json", views.map_json, name="map-json"),
+    path("export.csv", views.export, {"format": "csv"}, name="export-csv"),
+    path("export.geojson", views.export, {"format": "geojson"}, name="export-geojson"),
 ]

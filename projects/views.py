@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Exists, OuterRef, Prefetch
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from habitat.counting import CappedPaginator
 from habitat.models import Organisation
 from habitat.page_cache import cached_for_visitors
 from habitat.ratelimits import RateLimit
-from projects import maps, notifications
+from projects import maps, notifications, opendata
 from projects.filters import ProjectFilter
 from projects.forms import ContactForm, ReportForm
 from projects.models import Axis, Programme, Project, ProjectReport
@@ -226,6 +227,47 @@ def map_json(request):
             "zoom": zoom,
         }
     )
+
+
+# --- Open data ------------------------------------------------------------------------------
+
+# Exports read the whole directory: a client may start a few an hour (the dated snapshots on
+# the open data page are there for bulk use).
+EXPORT_LIMIT = RateLimit("export", limit=30, period=60 * 60)
+
+
+@require_safe
+def export(request, format):
+    """The projects of the list's filters as CSV (RFC 4180) or GeoJSON (RFC 7946), streamed."""
+    filterset = ProjectFilter(request.GET, queryset=Project.objects.public(), request=request)
+    if not filterset.is_valid():
+        errors = {name: [str(e) for e in errs] for name, errs in filterset.form.errors.items()}
+        return _bad_request(_("Some filters are not valid."), errors)
+    counted = [(EXPORT_LIMIT, ratelimits.client_address(request))]
+    if ratelimits.exceeded(counted):
+        message = _("Too many exports from your address in the last hour. Try again later, or use a dated snapshot.")
+        return JsonResponse({"error": message}, status=429)
+    ratelimits.record(counted)
+    matching = filterset.qs
+    if format == "csv":
+        content, content_type = opendata.csv_lines(matching, request.build_absolute_uri), "text/csv; charset=utf-8"
+    else:
+        title = _("Community-led housing projects")
+        content = opendata.geojson_chunks(matching, request.build_absolute_uri, title=title)
+        content_type = "application/geo+json"
+    response = StreamingHttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="sph-projects.{format}"'
+    response["Link"] = f'<{settings.OPEN_DATA_LICENCE_URL}>; rel="license"'
+    return response
+
+
+@cached_for_visitors
+def open_data(request):
+    """What the open data holds, under which licence, and every way to take it."""
+    columns = [
+        {"column": column, "codes": list(column.codes.choices) if column.codes else []} for column in opendata.COLUMNS
+    ]
+    return render(request, "projects/open_data.html", {"columns": columns, "licence": opendata.licence()})
 
 
 # --- Programmes of support and statistics -----------------------------------------------

@@ -137,11 +137,22 @@ class Editor(HttpUser):
     def on_start(self):
         # Each editor signs in to an account of their own: two on one draft would conflict.
         self.account = EDITORS[next(Editor.accounts) % len(EDITORS)]
+        self.sign_in()
+
+    def sign_in(self):
         page = self.browser_get("/en/accounts/login/", name="editor: sign-in page")
         fields = form_fields(page.text, "login")
         fields.update({"login": self.account["email"], "password": self.account["password"]})
         self.client.post("/en/accounts/login/", data=fields, name="editor: sign in", allow_redirects=False)
         self.keep_cookies_on_loopback()
+
+    @task(1)
+    def sign_out_and_in_again(self):
+        # Editors come and go all through the run, not only in the first second's rush.
+        page = self.browser_get("/en/my/", name="editor: my projects")
+        fields = form_fields(page.text, "csrfmiddlewaretoken")
+        self.client.post("/en/accounts/logout/", data=fields, name="editor: sign out", allow_redirects=False)
+        self.sign_in()
 
     def keep_cookies_on_loopback(self):
         """Browsers send Secure cookies to http://127.0.0.1 (a secure context); requests does

@@ -196,7 +196,7 @@ def report(results, projects, seconds):
                 if int(number(row, "Failure Count")):
                     verdicts.append(f"{users} users: {int(number(row, 'Failure Count'))} errors (target: none)")
                 continue
-            if users == TARGET_USERS and not name.startswith("editor"):
+            if users == TARGET_USERS:
                 target = MAP_TARGET_MS if name.startswith("map.json") else PAGE_TARGET_MS
                 if p95 > target:
                     verdicts.append(f"{users} users: {name} p95 {p95:.0f} ms (target under {target} ms)")

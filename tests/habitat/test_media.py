@@ -40,7 +40,8 @@ def test_photos_of_a_published_project_are_shown_inline_with_nosniff(client, med
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert "sandbox" in response["Content-Security-Policy"]
+    csp = response["Content-Security-Policy"]
+    assert "sandbox" in csp and "frame-ancestors 'none'" in csp and "base-uri 'none'" in csp
     assert "attachment" not in response.get("Content-Disposition", "")
 
 

@@ -131,3 +131,17 @@ def test_a_long_password_of_digits_only_or_one_that_merely_contains_a_site_word_
         data = {"email": f"ana{n}@example.org", "password1": password, "password2": password, "display_name": "Ana"}
         assert client.post(SIGNUP, data).status_code == 302, password
     assert User.objects.count() == 2
+
+
+def test_passwords_are_hashed_with_argon2_and_older_hashes_upgraded_at_sign_in(client, db):
+    from django.contrib.auth.hashers import make_password
+
+    from tests.habitat.support import make_verified_user
+
+    assert sign_up(client, "ana@example.org").status_code == 302
+    assert User.objects.get(email="ana@example.org").password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+    older = make_verified_user(email="joan@example.org")
+    User.objects.filter(pk=older.pk).update(password=make_password(PASSWORD, hasher="pbkdf2_sha256"))
+    assert client.post("/en/accounts/login/", {"login": "joan@example.org", "password": PASSWORD}).status_code == 302
+    assert User.objects.get(pk=older.pk).password.startswith("argon2$argon2id$")

@@ -118,6 +118,8 @@ def test_static_files_have_hashed_names_are_compressed_and_cached_for_a_year(pro
     assert headers["Content-Encoding"] == "gzip"
     max_age = int(re.search(r"max-age=(\d+)", headers["Cache-Control"]).group(1))
     assert max_age >= 365 * 24 * 3600 and "immutable" in headers["Cache-Control"]
+    # A static file opened on its own runs nothing and cannot be framed (ASVS 3.4.3, 3.4.6).
+    assert headers["Content-Security-Policy"] == settings.STATIC_FILES_CSP
 
 
 def test_favicon_is_served(production_server):

@@ -174,6 +174,8 @@ PROJECT_FILTERS = [
     "priority_neighbourhood=false",
     "page=2",
 ]
+# The open data takes the list's filters (the sort and page apart).
+EXPORT_FILTERS = ["", "country=KE", "q=eviction", "stage=inhabited", "housing_model=cooperative"]
 MAP_VIEWS = [f"bbox=-180,-85,180,85&zoom={zoom}" for zoom in range(0, 19)]
 MAP_VIEWS += [f"bbox=36.7,-1.4,36.9,-1.2&zoom={zoom}" for zoom in range(10, 19)]
 MAP_VIEWS += [f"bbox=-17.6,14.6,-17.3,14.8&zoom={zoom}" for zoom in (12, 18)]  # where the draft is
@@ -192,6 +194,10 @@ def fill(world):
         "sitemap": [({}, "")],
         "media": [({"path": url.removeprefix("/media/")}, "") for url in world.files.values()],
         "projects_data:map-json": [({}, query) for query in MAP_VIEWS],
+        "projects_data:export-csv": [({}, query) for query in EXPORT_FILTERS],
+        "projects_data:export-geojson": [({}, query) for query in EXPORT_FILTERS],
+        "projects:feed": [({}, query) for query in EXPORT_FILTERS],
+        "open-data": [({}, "")],
         "projects:list": [({}, query) for query in PROJECT_FILTERS],
         "projects:detail": [({"slug": slug}, ""), ({"slug": world.draft.slug}, "")],
         "projects:contact": [({"slug": slug}, "")],

@@ -1,0 +1,66 @@
+"""The Atom feed of newly published projects, with the list's filters: a feed of "community
+land trusts in Brazil" is the list's query string on the feed's address."""
+
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from projects.filters import ProjectFilter
+from projects.models import Project
+from projects.opendata import licence
+from projects.representation import FIELDS
+
+FEED_LENGTH = 50
+
+
+def with_query(path, query):
+    return f"{path}?{query}" if query else path
+
+
+class NewProjectsFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request):
+        filterset = ProjectFilter(request.GET, queryset=Project.objects.public(), request=request)
+        if not filterset.is_valid():
+            # Django's feed view has no form to show the error next to: the list page does.
+            raise Http404("Some filters are not valid.")
+        return filterset
+
+    def title(self, filterset):
+        chosen = filterset.chosen_labels()
+        if chosen:
+            return _("New projects: %(filters)s") % {"filters": ", ".join(chosen)}
+        return _("New projects in the Social Production of Habitat directory")
+
+    def subtitle(self, filterset):
+        return _("Community-led housing projects, newest first, as they are published.")
+
+    def link(self, filterset):
+        return with_query(reverse("projects:list"), filterset.filter_query())
+
+    def feed_url(self, filterset):
+        return with_query(reverse("projects:feed"), filterset.filter_query())
+
+    def feed_copyright(self, filterset):
+        return licence()["url"]
+
+    def items(self, filterset):
+        return filterset.qs.only(*FIELDS, "updated_at").newest_first()[:FEED_LENGTH]
+
+    def item_title(self, project):
+        return project.name
+
+    def item_description(self, project):
+        return project.summary
+
+    def item_pubdate(self, project):
+        return project.published_at
+
+    def item_updateddate(self, project):
+        return project.updated_at
+
+    def item_categories(self, project):
+        return [project.get_stage_display(), *project.get_housing_models_display()]
