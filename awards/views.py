@@ -3,6 +3,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from awards.models import Award, Category, Edition, Nomination
+from awards.representation import award_structured_data, results_structured_data
 from habitat.page_cache import cached_for_visitors
 
 
@@ -20,7 +21,15 @@ def award_detail(request, slug):
         nomination_count=Count("nominations"),
         win_count=Count("nominations", filter=Q(nominations__in=Nomination.objects.wins())),
     ).order_by("-year", "label", "region")
-    return render(request, "awards/award_detail.html", {"award": award, "editions": editions})
+    return render(
+        request,
+        "awards/award_detail.html",
+        {
+            "award": award,
+            "editions": editions,
+            "structured_data": award_structured_data(award, absolute_url=request.build_absolute_uri),
+        },
+    )
 
 
 @cached_for_visitors
@@ -55,5 +64,6 @@ def edition_detail(request, slug, year):
             "editions": editions,
             "previous_year": years[index - 1] if index > 0 else None,
             "next_year": years[index + 1] if index + 1 < len(years) else None,
+            "structured_data": results_structured_data(award, year, editions, absolute_url=request.build_absolute_uri),
         },
     )

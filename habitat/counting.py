@@ -36,10 +36,12 @@ class CappedPaginator(Paginator):
     up to the cap and then estimated, ``total_is_estimate`` telling which.
     """
 
-    def __init__(self, object_list, per_page, *, cap, matching=None, **kwargs):
+    def __init__(self, object_list, per_page, *, cap, matching=None, known_total=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
         self.matching = object_list if matching is None else matching
+        # The exact number, when the caller keeps it counted (the map's counts in advance).
+        self.known_total = known_total
 
     @cached_property
     def count(self):
@@ -47,10 +49,14 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _total(self):
+        if self.known_total is not None:
+            return self.known_total, False
         counted = count_up_to(self.matching, self.cap)
+        # Asked whatever the count, so that a page makes as many queries at any size.
+        estimate = estimated_count(self.matching)
         if counted <= self.cap:
             return counted, False
-        return max(rounded(estimated_count(self.matching)), counted), True
+        return max(rounded(estimate), counted), True
 
     @property
     def total(self):

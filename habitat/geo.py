@@ -47,7 +47,7 @@ def public_point(point, precision_is_exact):
     return Point(round(x, 6), round(y, 6), srid=4326)
 
 
-def _interleave(x, y):
+def interleave(x, y):
     key = 0
     for bit in range(CELL_LEVEL):
         key |= ((x >> bit) & 1) << (2 * bit)
@@ -55,24 +55,71 @@ def _interleave(x, y):
     return key
 
 
+def cell_xy(longitude, latitude):
+    """The Web-Mercator cell of a position at ``CELL_LEVEL``: ``(x, y)``, y growing southwards."""
+    size = 1 << CELL_LEVEL
+    lat = max(min(latitude, MERCATOR_MAX_LATITUDE), -MERCATOR_MAX_LATITUDE)
+    fx = (longitude + 180.0) / 360.0
+    sin_lat = math.sin(math.radians(lat))
+    fy = 0.5 - math.log((1 + sin_lat) / (1 - sin_lat)) / (4 * math.pi)
+    return min(max(int(fx * size), 0), size - 1), min(max(int(fy * size), 0), size - 1)
+
+
 def map_cell(point):
     """The Morton key of ``point`` at ``CELL_LEVEL``; see the module's docstring."""
     if point is None:
         return None
-    size = 1 << CELL_LEVEL
-    lat = max(min(point.y, MERCATOR_MAX_LATITUDE), -MERCATOR_MAX_LATITUDE)
-    fx = (point.x + 180.0) / 360.0
-    sin_lat = math.sin(math.radians(lat))
-    fy = 0.5 - math.log((1 + sin_lat) / (1 - sin_lat)) / (4 * math.pi)
-    ix = min(max(int(fx * size), 0), size - 1)
-    iy = min(max(int(fy * size), 0), size - 1)
-    return _interleave(ix, iy)
+    return interleave(*cell_xy(point.x, point.y))
 
 
 def cluster_shift(zoom):
     """How far to shift a map cell to get the cluster cell for a zoom level."""
     level = min(zoom + CLUSTER_LEVEL_OFFSET, CELL_LEVEL)
     return 2 * (CELL_LEVEL - level)
+
+
+def cell_key_ranges(bbox, level, *, most=64):
+    """``[(first, last)]`` ranges of ``level`` cell keys that cover ``bbox``, about ``most`` of
+    them at most. A cell's Morton key range holds its four quadrants' ranges, so the view is
+    covered by walking down the quadrants that cross it, stopping at those inside it."""
+    ranges = []
+    for west, south, east, north in bbox.boxes:
+        shift = CELL_LEVEL - level
+        x0, y0 = (value >> shift for value in cell_xy(west, north))
+        x1, y1 = (value >> shift for value in cell_xy(east, south))
+        ranges += _cover(x0, y0, x1, y1, level, most)
+    return _merged(ranges)
+
+
+def _cover(x0, y0, x1, y1, level, most):
+    ranges = []
+    quads = [(0, 0, 0)]  # (depth, x, y): the whole world at depth 0
+    while quads:
+        depth, qx, qy = quads.pop()
+        span = level - depth
+        first_x, first_y = qx << span, qy << span
+        last_x, last_y = first_x + (1 << span) - 1, first_y + (1 << span) - 1
+        if last_x < x0 or first_x > x1 or last_y < y0 or first_y > y1:
+            continue
+        inside = first_x >= x0 and last_x <= x1 and first_y >= y0 and last_y <= y1
+        if inside or span == 0 or len(ranges) + len(quads) >= most:
+            key = interleave(qx, qy) << (2 * span)
+            ranges.append((key, key + (1 << (2 * span)) - 1))
+            continue
+        for dy in (1, 0):
+            for dx in (1, 0):
+                quads.append((depth + 1, 2 * qx + dx, 2 * qy + dy))
+    return ranges
+
+
+def _merged(ranges):
+    merged = []
+    for first, last in sorted(ranges):
+        if merged and first <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
 
 
 class BadMapRequest(ValueError):

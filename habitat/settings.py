@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "ninja",
+    "corsheaders",
     "habitat",
     "projects",
     "hubs",
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "habitat.middleware.CrossOriginResourcePolicyMiddleware",
@@ -379,7 +382,16 @@ DIRECTORY_CACHE_SECONDS = env.int("DIRECTORY_CACHE_SECONDS", default=3600 if RED
 # --- Open data -----------------------------------------------------------------------------
 # The licence of the directory's open data (exports, feeds, API, snapshots), named in each.
 OPEN_DATA_LICENCE_NAME = env.str("OPEN_DATA_LICENCE_NAME", default="Creative Commons Attribution 4.0 (CC BY 4.0)")
+# Exports a client (an address) may start in an hour: each reads the whole directory.
+EXPORTS_PER_HOUR = env.int("EXPORTS_PER_HOUR", default=30)
 OPEN_DATA_LICENCE_URL = env.str("OPEN_DATA_LICENCE_URL", default="https://creativecommons.org/licenses/by/4.0/")
+
+# Other sites' scripts may read the open data (the API, the exports, the map's data and the
+# calendars): any origin, reading only, never with the visitor's cookies.
+CORS_URLS_REGEX = r"^/(api/v1/|projects/(export\.(csv|geojson)|map\.json)$|meetings/)"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
 
 # --- Accounts (django-allauth) ------------------------------------------------------------
 LOGIN_URL = "account_login"

@@ -6,10 +6,12 @@ from django.urls import include, path
 
 from awards.sitemaps import AwardSitemap, EditionSitemap
 from habitat import views
+from habitat.api import build_api
 from habitat.sitemaps import OrganisationSitemap, PageSitemap, StaticPagesSitemap
 from hubs import urls as hub_urls
 from hubs.sitemaps import HubSitemap, MeetingSitemap
 from projects import editing as project_editing
+from projects import embed as project_embed
 from projects import urls as project_urls
 from projects import views as project_views
 from projects.sitemaps import ProgrammeSitemap, ProjectSitemap
@@ -32,9 +34,14 @@ sitemaps = {
 # second factor: allauth's wrapper sends everyone to the site's log-in page instead.
 admin.site.login = secure_admin_login(admin.site.login)
 
+api = build_api()
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("projects/", include((project_urls.data_urlpatterns, "projects_data"))),
+    # Framed by other sites, in any language (lang=): outside the prefix, like the map's data.
+    path("embed/map/", project_embed.embed_map, name="embed-map"),
     path("meetings/", include((hub_urls.data_urlpatterns, "hubs_data"))),
     path(
         "sitemap.xml", sitemap, {"sitemaps": sitemaps, "content_type": "application/xml; charset=utf-8"}, name="sitemap"

@@ -7,6 +7,7 @@ from habitat.models import Organisation
 from habitat.page_cache import cached_for_visitors
 from hubs import feeds
 from hubs.models import Hub, Meeting, Session
+from hubs.representation import structured_data
 from projects.models import Project
 
 
@@ -81,7 +82,11 @@ def meeting_detail(request, slug):
         ),
         slug=slug,
     )
-    return render(request, "hubs/meeting_detail.html", {"meeting": meeting})
+    return render(
+        request,
+        "hubs/meeting_detail.html",
+        {"meeting": meeting, "structured_data": structured_data(meeting, absolute_url=request.build_absolute_uri)},
+    )
 
 
 @cached_for_visitors

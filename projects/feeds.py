@@ -1,6 +1,8 @@
 """The Atom feed of newly published projects, with the list's filters: a feed of "community
 land trusts in Brazil" is the list's query string on the feed's address."""
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import reverse
@@ -13,6 +15,14 @@ from projects.opendata import licence
 from projects.representation import FIELDS
 
 FEED_LENGTH = 50
+
+# What XML 1.0 cannot hold (control characters but tab, line feed and carriage return): a
+# search typed with one, or a text pasted with one, must not break the feed.
+NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text):
+    return NOT_IN_XML.sub("", str(text))
 
 
 def with_query(path, query):
@@ -32,7 +42,7 @@ class NewProjectsFeed(Feed):
     def title(self, filterset):
         chosen = filterset.chosen_labels()
         if chosen:
-            return _("New projects: %(filters)s") % {"filters": ", ".join(chosen)}
+            return xml_text(_("New projects: %(filters)s") % {"filters": ", ".join(chosen)})
         return _("New projects in the Social Production of Habitat directory")
 
     def subtitle(self, filterset):
@@ -51,10 +61,10 @@ class NewProjectsFeed(Feed):
         return filterset.qs.only(*FIELDS, "updated_at").newest_first()[:FEED_LENGTH]
 
     def item_title(self, project):
-        return project.name
+        return xml_text(project.name)
 
     def item_description(self, project):
-        return project.summary
+        return xml_text(project.summary)
 
     def item_pubdate(self, project):
         return project.published_at
@@ -63,4 +73,4 @@ class NewProjectsFeed(Feed):
         return project.updated_at
 
     def item_categories(self, project):
-        return [project.get_stage_display(), *project.get_housing_models_display()]
+        return [xml_text(label) for label in (project.get_stage_display(), *project.get_housing_models_display())]

@@ -11,6 +11,7 @@ from habitat import page_cache
 from habitat.models import Organisation
 from habitat.translation import fallback_expression
 from projects.models import HousingModel, Programme, Project, ProjectActor, Stage
+from projects.models.maps import FACETS as MAP_FACETS
 
 # The choices of the filters change only when the directory does: they are remembered until
 # then, not read from the whole table on each request (a million rows take 80 ms).
@@ -182,6 +183,18 @@ class ProjectFilter(django_filters.FilterSet):
         if not self.is_bound or not self.form.is_valid():
             return 0
         return sum(1 for name in self.filter_names if self.form.cleaned_data.get(name) not in (None, ""))
+
+    def facets(self):
+        """The stage, country and housing model asked for, when no other filter is: what the
+        map's counts in advance can answer (projects.models.maps). None otherwise."""
+        if not self.is_bound:
+            return {}
+        if not self.form.is_valid():
+            return None
+        chosen = {name for name in self.filter_names if self.form.cleaned_data.get(name) not in (None, "")}
+        if not chosen <= set(MAP_FACETS):
+            return None
+        return {name: self.form.cleaned_data.get(name) or None for name in MAP_FACETS}
 
     def chosen_labels(self):
         """The values chosen, as people read them ("Brazil", "Community land trust")."""

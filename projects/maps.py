@@ -28,15 +28,15 @@ def _projects_by_cell(queryset, cells, zoom):
     return by_cell
 
 
-def features(queryset, *, zoom):
-    """GeoJSON features for ``queryset`` (projects already limited to the view) at ``zoom``.
+def features(cells, projects, *, zoom):
+    """GeoJSON features for the clustered ``cells`` at ``zoom`` (``ProjectQuerySet.clusters``
+    or ``MapCell.objects.clusters``), whose members are among ``projects``.
 
     A cell with one project is that project; a cell of projects that no zoom can split is a
-    "stack" listing them; any other cell is a "cluster" with its count and extent. Two
-    queries whatever the number of projects.
+    "stack" listing them; any other cell is a "cluster" with its count and extent. One query
+    for the members, whatever the number of projects.
     """
-    cells = queryset.clusters(zoom=zoom)
-    members = _projects_by_cell(queryset, [cell["cell"] for cell in cells if _is_listed(cell, zoom)], zoom)
+    members = _projects_by_cell(projects, [cell["cell"] for cell in cells if _is_listed(cell, zoom)], zoom)
     result = []
     for cell in cells:
         projects = members.get(cell["cell"], [])

@@ -7,6 +7,8 @@ map's clustering query (which averages public points in PostGIS), nothing else t
 ``public_location`` into output, so what a group asked to hide is decided here once.
 """
 
+from habitat.representation import SCHEMA_ORG, postal_address
+
 # Decimal places of published coordinates: 6 is about 10 cm, finer than any public point.
 COORDINATE_PLACES = 6
 
@@ -86,24 +88,27 @@ def public_representation(project, *, absolute_url=None):
     }
 
 
-def structured_data(representation):
-    """schema.org data for search engines, from the public representation only."""
-    address = {
-        "@type": "PostalAddress",
-        "addressLocality": representation["city"],
-        "addressCountry": representation["country"],
-    }
-    if representation["address"]:
-        address["streetAddress"] = representation["address"]
+def structured_data(representation, *, image=None):
+    """schema.org data for search engines, from the public representation only.
+
+    ``image`` is the absolute address of a public photo of the project, if it has one.
+    """
     data = {
-        "@context": "https://schema.org",
+        "@context": SCHEMA_ORG,
         "@type": "Place",
         "name": representation["name"],
         "description": representation["summary"],
         "url": representation["url"],
-        "address": address,
     }
+    # The public address: empty when the group asked to hide where it lives.
+    address = postal_address(
+        city=representation["city"], country=representation["country"], street=representation["address"]
+    )
+    if address:
+        data["address"] = address
     point = representation["point"]
     if point:
         data["geo"] = {"@type": "GeoCoordinates", "latitude": point["latitude"], "longitude": point["longitude"]}
+    if image:
+        data["image"] = image
     return data

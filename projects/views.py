@@ -14,10 +14,12 @@ from habitat.counting import CappedPaginator
 from habitat.models import Organisation
 from habitat.page_cache import cached_for_visitors
 from habitat.ratelimits import RateLimit
+from habitat.representation import organisation_structured_data
 from projects import maps, notifications, opendata
 from projects.filters import ProjectFilter
 from projects.forms import ContactForm, ReportForm
-from projects.models import Axis, Programme, Project, ProjectReport
+from projects.models import Axis, MapCell, Programme, Project, ProjectReport
+from projects.models.maps import AGGREGATED_ZOOMS
 from projects.representation import public_representation, structured_data
 from projects.stats import project_statistics
 
@@ -31,7 +33,8 @@ def home(request):
         request,
         "home.html",
         {
-            "figures": public.figures(),
+            # Kept counted as projects are published (projects.models.maps), not counted here.
+            "figures": MapCell.objects.figures(),
             "latest_projects": public.newest_first()[:LATEST_PROJECTS_ON_HOME],
             "founding_organisations": Organisation.objects.founding().order_by("slug"),
         },
@@ -53,9 +56,12 @@ class ProjectListView(FilterView):
         return super().paginate_queryset(self.filterset.listed(queryset), page_size)
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        # Counts every matching project (self.object_list), lists at most listed_at_most.
+        # Counts every matching project (self.object_list), lists at most listed_at_most. With
+        # the map's filters alone, the map's counts say exactly how many match.
         cap = self.filterset.listed_at_most
-        return CappedPaginator(queryset, per_page, cap=cap, matching=self.object_list, **kwargs)
+        facets = self.filterset.facets()
+        known = MapCell.objects.total(**facets) if facets is not None else None
+        return CappedPaginator(queryset, per_page, cap=cap, matching=self.object_list, known_total=known, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -79,6 +85,9 @@ def project_detail(request, slug):
         organisation_is_public=Exists(Organisation.objects.public().filter(pk=OuterRef("organisation")))
     )
     representation = public_representation(project, absolute_url=request.build_absolute_uri)
+    photos = list(project.photos.all())
+    # Link previews and search engines show the group's first photo.
+    image = request.build_absolute_uri(photos[0].image.url) if photos else None
     # The awards app adds the reverse relation; projects does not import it.
     nominations = project.nominations.select_related("edition__award", "category").order_by(
         "-edition__year", "edition__award__slug", "pk"
@@ -90,12 +99,12 @@ def project_detail(request, slug):
             "project": project,
             "actors": actors,
             "nominations": nominations,
-            "photos": project.photos.all(),
+            "photos": photos,
             "documents": project.documents.all(),
             # HUB meetings and conferences that visited the project (hubs.Meeting.visited_projects).
             "meetings": project.visiting_meetings.order_by("-year", "-start_date"),
             "representation": representation,
-            "structured_data": structured_data(representation),
+            "structured_data": structured_data(representation, image=image),
             "can_edit": project.can_edit(request.user),
             "can_write_to_group": bool(notifications.contact_recipients(project)),
         },
@@ -217,13 +226,21 @@ def map_json(request):
         return _bad_request(_("Some filters are not valid."), errors)
 
     matching = filterset.qs.order_by()
-    found = maps.features(matching.in_bbox(bbox), zoom=zoom)
+    facets = filterset.facets()
+    if facets is not None and zoom in AGGREGATED_ZOOMS:
+        # Counted in advance (projects.models.maps): a few thousand rows, not every project.
+        cells = MapCell.objects.clusters(zoom=zoom, bbox=bbox, **facets)
+        total = MapCell.objects.total(**facets)
+    else:
+        cells = matching.in_bbox(bbox).clusters(zoom=zoom)
+        total = matching.count()
+    found = maps.features(cells, matching, zoom=zoom)
     return JsonResponse(
         {
             "type": "FeatureCollection",
             "features": found,
             "in_view": sum(f["properties"].get("count", 1) for f in found),
-            "total": matching.count(),
+            "total": total,
             "zoom": zoom,
         }
     )
@@ -231,9 +248,10 @@ def map_json(request):
 
 # --- Open data ------------------------------------------------------------------------------
 
-# Exports read the whole directory: a client may start a few an hour (the dated snapshots on
-# the open data page are there for bulk use).
-EXPORT_LIMIT = RateLimit("export", limit=30, period=60 * 60)
+
+def export_limit():
+    """Exports read the whole directory: a client may start a few an hour (EXPORTS_PER_HOUR)."""
+    return RateLimit("export", limit=settings.EXPORTS_PER_HOUR, period=60 * 60)
 
 
 @require_safe
@@ -243,7 +261,7 @@ def export(request, format):
     if not filterset.is_valid():
         errors = {name: [str(e) for e in errs] for name, errs in filterset.form.errors.items()}
         return _bad_request(_("Some filters are not valid."), errors)
-    counted = [(EXPORT_LIMIT, ratelimits.client_address(request))]
+    counted = [(export_limit(), ratelimits.client_address(request))]
     if ratelimits.exceeded(counted):
         message = _("Too many exports from your address in the last hour. Try again later, or use a dated snapshot.")
         return JsonResponse({"error": message}, status=429)
@@ -348,5 +366,9 @@ def organisation_detail(request, slug):
     return render(
         request,
         "projects/organisation_detail.html",
-        {"organisation": organisation, "projects": projects},
+        {
+            "organisation": organisation,
+            "projects": projects,
+            "structured_data": organisation_structured_data(organisation, absolute_url=request.build_absolute_uri),
+        },
     )

@@ -1,13 +1,21 @@
 import json
 
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import _json_script_escapes, format_html
+from django.utils.html import _json_script_escapes, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import get_language, gettext
 
 from habitat.translation import shown_language as _shown_language
 
 register = template.Library()
+
+# Open Graph names a language by its locale. The English pages are written in British English.
+OPEN_GRAPH_LOCALES = {"en": "en_GB", "fr": "fr_FR", "es": "es_ES"}
+# Link previews show a sentence or two; the page's meta description is cut at as many words.
+OPEN_GRAPH_DESCRIPTION_WORDS = 30
 
 
 @register.simple_tag
@@ -21,3 +29,30 @@ def json_ld(data):
     """Structured data (schema.org) as a JSON-LD block, escaped like ``json_script``."""
     text = json.dumps(data, cls=DjangoJSONEncoder).translate(_json_script_escapes)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.simple_tag
+def open_graph(data):
+    """The page's canonical link and Open Graph tags (link previews), made from its structured
+    data (``json_ld``): a preview says what search engines read, and nothing more."""
+    language = get_language()
+    properties = [
+        ("og:type", "website"),
+        ("og:site_name", gettext("Social Production of Habitat")),
+        ("og:title", data["name"]),
+        ("og:url", data["url"]),
+    ]
+    if data.get("description"):
+        properties.append(("og:description", Truncator(data["description"]).words(OPEN_GRAPH_DESCRIPTION_WORDS)))
+    image = data.get("image") or data.get("logo")
+    if image:
+        properties.append(("og:image", image))
+    properties.append(("og:locale", OPEN_GRAPH_LOCALES[language]))
+    properties += [
+        ("og:locale:alternate", OPEN_GRAPH_LOCALES[code]) for code, _name in settings.LANGUAGES if code != language
+    ]
+    return format_html(
+        '<link rel="canonical" href="{}">\n{}',
+        data["url"],
+        format_html_join("\n", '<meta property="{}" content="{}">', properties),
+    )

@@ -2,6 +2,7 @@
 (``project``), moderation (``moderation``), working copies and merges (``revisions``) and
 programmes of support (``programmes``)."""
 
+from projects.models.maps import MapCell
 from projects.models.moderation import (
     STEPS,
     EditorInvitation,
@@ -36,6 +37,7 @@ __all__ = [
     "HousingModel",
     "InvalidTransition",
     "LocationPrecision",
+    "MapCell",
     "ModerationEvent",
     "Programme",
     "Project",

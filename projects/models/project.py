@@ -20,7 +20,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Avg, Count, Exists, F, FloatField, Func, Min, OuterRef, Q, Sum, Value
+from django.db.models import Avg, Count, Exists, F, FloatField, Func, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -210,8 +210,9 @@ class ProjectQuerySet(models.QuerySet):
         """These projects grouped into the map cells of ``zoom``, in PostGIS.
 
         Returns dicts with the cell's key, its count, the mean public position, the extent of
-        its points (a zero-size extent is a "stack" that no zoom can split) and the smallest
-        id: one aggregate query, whatever the number of projects.
+        its points (a zero-size extent is a "stack" that no zoom can split): one aggregate
+        query, whatever the number of projects. Wide views of the public projects, alone or
+        by facets, are counted in advance instead (``MapCell.objects.clusters``).
         """
         x = Func("public_location", function="ST_X", output_field=FloatField())
         y = Func("public_location", function="ST_Y", output_field=FloatField())
@@ -219,13 +220,20 @@ class ProjectQuerySet(models.QuerySet):
             self.order_by()
             .annotate(cell=cluster_cell(zoom))
             .values("cell")
-            .annotate(count=Count("pk"), x=Avg(x), y=Avg(y), extent=Extent("public_location"), first_id=Min("pk"))
+            .annotate(count=Count("pk"), x=Avg(x), y=Avg(y), extent=Extent("public_location"))
             .order_by("-count", "cell")
         )
 
     def in_cells(self, cells, *, zoom):
-        """These projects that fall in the given cluster cells of ``zoom``, each with its ``cell``."""
-        return self.annotate(cell=cluster_cell(zoom)).filter(cell__in=cells)
+        """These projects that fall in the given cluster cells of ``zoom``, each with its ``cell``.
+
+        A cell is a range of ``map_cell`` keys: the (status, map_cell) index finds its projects.
+        """
+        shift = geo.cluster_shift(zoom)
+        ranges = Q()
+        for cell in cells:
+            ranges |= Q(map_cell__range=(cell << shift, ((cell + 1) << shift) - 1))
+        return self.filter(ranges).annotate(cell=cluster_cell(zoom)) if cells else self.none()
 
     def with_organisation(self, organisation):
         """Projects that name ``organisation`` (an Organisation, or an outer reference to one)."""
@@ -418,6 +426,12 @@ class Project(Moderated, WorkingCopies, models.Model):
                 | Q(completion_year__gte=models.F("start_year")),
                 name="project_completion_after_start",
                 violation_error_message=_("The completion year cannot be before the start year."),
+            ),
+            # Every public project is on the map, so the map's counts and the list's agree.
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(location__isnull=False),
+                name="project_published_has_location",
+                violation_error_message=_("A published project needs a location."),
             ),
         ]
 

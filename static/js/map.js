@@ -3,6 +3,8 @@
  * habitatProjectsMap: the clustered directory map. It asks /projects/map.json for the
  * current view with the list's filters and draws clusters, stacks and projects. Every
  * marker is a focusable element with a text label, so the map works with a keyboard.
+ * The page's own address may name the first view (bbox=west,south,east,north, or lat, lon
+ * and zoom), so that a shared link or an embedded map (/embed/map/) opens where it was shared.
  * habitatProjectMap: the small map of one project page.
  */
 (function () {
@@ -34,6 +36,32 @@
     return '<a href="' + escapeHtml(project.url) + '">' + escapeHtml(project.name) + "</a>";
   }
 
+  // The view named by a query string, or null. Numbers that cannot be a view are ignored:
+  // the map then opens as it would without them.
+  function requestedView(query) {
+    var params = new URLSearchParams(query);
+    function number(name) {
+      var text = (params.get(name) || "").trim();
+      var value = text === "" ? NaN : Number(text);
+      return isFinite(value) ? value : null;
+    }
+    var box = (params.get("bbox") || "").split(",").map(function (part) {
+      return part.trim() === "" ? NaN : Number(part);
+    });
+    if (box.length === 4 && box.every(isFinite) && box[1] <= box[3]) {
+      // A view across the antimeridian may come as west > east.
+      var east = box[2] < box[0] ? box[2] + 360 : box[2];
+      return { bounds: [[box[1], box[0]], [box[3], east]] };
+    }
+    var lat = number("lat");
+    var lon = number("lon");
+    var zoom = number("zoom");
+    var centre = lat !== null && lon !== null && Math.abs(lat) <= 90 ? [lat, lon] : null;
+    if (zoom !== null) zoom = Math.round(zoom);
+    if (!centre && zoom === null) return null;
+    return { centre: centre, zoom: zoom };
+  }
+
   window.habitatProjectsMap = function (map) {
     var container = map.getContainer().closest("[data-map-url]");
     var status = document.getElementById("map-status");
@@ -44,6 +72,13 @@
     var filterQuery = container.getAttribute("data-filter-query") || "";
     map.options.worldCopyJump = true;
     container.setAttribute("data-state", "loading");
+    // Set before the map listens for moves, so that the first view is loaded once.
+    var view = requestedView(window.location.search);
+    if (view && view.bounds) {
+      map.fitBounds(view.bounds, { animate: false });
+    } else if (view) {
+      map.setView(view.centre || map.getCenter(), view.zoom === null ? map.getZoom() : view.zoom, { animate: false });
+    }
 
     function url() {
       var bounds = map.getBounds();
@@ -153,7 +188,7 @@
         .then(function (data) {
           if (mine !== request) return; // an answer to an older view
           draw(data, bounds);
-          if (mine === 1 && filterQuery && data.features.length) fitToResults(data);
+          if (mine === 1 && filterQuery && !view && data.features.length) fitToResults(data);
           container.setAttribute("data-state", "ready");
         })
         .catch(function () {

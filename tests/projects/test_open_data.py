@@ -10,7 +10,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from projects import views
 from projects.models import HousingModel, LocationPrecision, Status
 from projects.opendata import COLUMNS
 from projects.representation import COORDINATE_PLACES
@@ -132,8 +131,8 @@ def test_a_head_request_reads_no_rows(client, directory):
     assert not [query for query in queries if '"projects_project"."slug"' in query["sql"]]
 
 
-def test_exports_are_limited_per_address(client, directory, monkeypatch):
-    monkeypatch.setattr(views, "EXPORT_LIMIT", views.RateLimit("export-test", limit=2, period=3600))
+def test_exports_are_limited_per_address(client, directory, settings):
+    settings.EXPORTS_PER_HOUR = 2
     assert client.get(CSV).status_code == 200
     assert client.get(GEOJSON).status_code == 200
     refused = client.get(CSV, headers={"accept-language": "fr"})
@@ -174,3 +173,12 @@ def test_the_open_data_page_documents_every_field_in_each_language(client, langu
     for column in COLUMNS:
         assert f"<code>{column.name}</code>" in page
     assert "<code>community_land_trust</code>" in page
+
+
+def test_the_feed_holds_no_character_that_xml_cannot(client, directory):
+    directory["geneva"].summary_en = "Bell\x07 and form\x0cfeed"
+    directory["geneva"].save()
+    response = client.get(FEED, {"q": "Kalk\x01breite"})
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception

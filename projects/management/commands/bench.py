@@ -29,6 +29,7 @@ from habitat.models import Organisation
 from projects.models import (
     HousingModel,
     LocationPrecision,
+    MapCell,
     Project,
     ProjectActor,
     Stage,
@@ -429,6 +430,15 @@ def parse_sizes(text):
     return sizes
 
 
+def resident_megabytes():
+    """The resident memory of this process (Linux), in MB."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def percentile(sorted_values, fraction):
     """The nearest-rank percentile of an already sorted list."""
     rank = max(math.ceil(fraction * len(sorted_values)), 1)
@@ -616,28 +626,30 @@ class Command(BaseCommand):
             self.stdout.write(f"Seeded {sizes[0]:,} projects in {seeding['total']:.0f} s.")
             return
         self.print_machine(database)
-        medians = {}
+        results = {}
         for size in sizes:
             self.stdout.write("")
             seeding = self.seed(size, options["seed"])
-            medians[size] = self.measure(size, seeding, options["requests"])
+            results[size] = self.measure(size, seeding, options["requests"])
         if len(sizes) > 1:
-            self.print_side_by_side(medians)
+            self.print_side_by_side(results)
 
-    def print_side_by_side(self, medians):
-        """Each request's median at every size, and how many times slower the largest is than
-        the smallest: what grows with the directory stands out."""
-        sizes = list(medians)
-        labels = [label for label in medians[sizes[0]] if all(label in medians[size] for size in sizes)]
+    def print_side_by_side(self, results):
+        """Each request's median and p95 at every size, how many times slower the largest is
+        than the smallest (p95), and its queries: what grows with the directory stands out."""
+        sizes = list(results)
+        labels = [label for label in results[sizes[0]] if all(label in results[size] for size in sizes)]
         width = max(len(label) for label in labels)
         self.stdout.write("")
-        self.stdout.write("Side by side (median ms)")
-        columns = "".join(f"  {f'N={size:,}':>12}" for size in sizes)
-        self.stdout.write(f"  {'request':<{width}}{columns}  {'ratio':>7}")
+        self.stdout.write("Side by side (ms; queries per request)")
+        columns = "".join(f"  {f'median {size:,}':>16}  {f'p95 {size:,}':>13}" for size in sizes)
+        queries = "".join(f"  {f'q {size:,}':>9}" for size in sizes)
+        self.stdout.write(f"  {'request':<{width}}{columns}  {'p95 ratio':>9}{queries}")
         for label in labels:
-            values = [medians[size][label] for size in sizes]
-            cells = "".join(f"  {value:>12.1f}" for value in values)
-            self.stdout.write(f"  {label:<{width}}{cells}  {values[-1] / values[0]:>6.1f}x")
+            rows = [results[size][label] for size in sizes]
+            cells = "".join(f"  {row[0]:>16.1f}  {row[1]:>13.1f}" for row in rows)
+            counts = "".join(f"  {row[3]:>9}" for row in rows)
+            self.stdout.write(f"  {label:<{width}}{cells}  {rows[-1][1] / rows[0][1]:>8.1f}x{counts}")
 
     # --- The machine ---------------------------------------------------------------------
 
@@ -681,7 +693,13 @@ class Command(BaseCommand):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {project_table}, {Organisation._meta.db_table} RESTART IDENTITY CASCADE")
             organisations = Organisation.objects.bulk_create(synthesiser.organisations())
+            # The map's counts are made once at the end (MapCell.objects.rebuild), not by the
+            # trigger for each of a million rows.
+            cursor.execute(f"ALTER TABLE {project_table} DISABLE TRIGGER USER")
             self.copy_projects(cursor, (synthesiser.project(number, now) for number in range(size)))
+            # The deferred foreign-key checks of the rows first: ALTER TABLE waits for none.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"ALTER TABLE {project_table} ENABLE TRIGGER USER")
             cursor.execute(f"SELECT id FROM {project_table} ORDER BY id")
             project_ids = [row[0] for row in cursor.fetchall()]
             if len(project_ids) != size:
@@ -701,20 +719,28 @@ class Command(BaseCommand):
         rows = time.perf_counter() - started
         Project.objects.update_search_vectors()
         vectors = time.perf_counter() - started - rows
+        MapCell.objects.rebuild()
+        map_counts = time.perf_counter() - started - rows - vectors
         with connection.cursor() as cursor:
             # A directory that grew one project at a time has neither the dead rows nor the
             # doubled table that updating every search vector at once leaves: compact the
             # table. Then do what autovacuum does on a live site: mark the pages all-visible
             # (VACUUM FULL does not, and index-only scans need it) and refresh the statistics.
             cursor.execute(f"VACUUM FULL {project_table}")
-            for table in (project_table, ProjectActor._meta.db_table, Organisation._meta.db_table):
+            for table in (
+                project_table,
+                ProjectActor._meta.db_table,
+                Organisation._meta.db_table,
+                MapCell._meta.db_table,
+            ):
                 cursor.execute(f"VACUUM ANALYZE {table}")
         total = time.perf_counter() - started
         densest = max(synthesiser.city_counts, key=synthesiser.city_counts.get)
         return {
             "rows": rows,
             "vectors": vectors,
-            "vacuum": total - rows - vectors,
+            "map_counts": map_counts,
+            "vacuum": total - rows - vectors - map_counts,
             "total": total,
             "city": synthesiser.cities[densest],
         }
@@ -741,57 +767,104 @@ class Command(BaseCommand):
         public = Project.objects.public().order_by("pk")
         middle = public.count() // 2
         project = public.filter(pk__gte=public[middle].pk, actors__isnull=False).first() or public[middle]
+        country_bbox = f"{lon - 10:.4f},{lat - 6:.4f},{lon + 10:.4f},{lat + 6:.4f}"
+
+        def map_json(bbox, zoom, **filters):
+            return "/projects/map.json?" + urlencode({"bbox": bbox, "zoom": zoom, **filters}, safe=",")
+
+        facets = {"stage": Stage.INHABITED, "housing_model": HousingModel.COOPERATIVE}
         return [
-            (
-                "map.json world, zoom 2",
-                "/projects/map.json?" + urlencode({"bbox": "-180,-85,180,85", "zoom": 2}, safe=","),
-            ),
-            (
-                f"map.json {name}, zoom {CITY_ZOOM}",
-                "/projects/map.json?" + urlencode({"bbox": city_bbox, "zoom": CITY_ZOOM}, safe=","),
-            ),
+            ("map.json world, zoom 2", map_json("-180,-85,180,85", 2)),
+            ("map.json world, stage", map_json("-180,-85,180,85", 2, stage=Stage.INHABITED)),
+            ("map.json world, housing model", map_json("-180,-85,180,85", 2, housing_model=HousingModel.COOPERATIVE)),
+            ("map.json country, zoom 6", map_json(country_bbox, 6)),
+            ("map.json country, 2 facets", map_json(country_bbox, 6, **facets)),
+            (f"map.json {name}, zoom {CITY_ZOOM}", map_json(city_bbox, CITY_ZOOM)),
+            (f"map.json {name}, 2 facets", map_json(city_bbox, CITY_ZOOM, **facets)),
+            (f"map.json world, search {SEARCH_WORD!r}", map_json("-180,-85,180,85", 2, q=SEARCH_WORD)),
             ("list", "/en/projects/"),
+            ("list, page 50", "/en/projects/?page=50"),
+            ("list, 2 facets", "/en/projects/?" + urlencode(facets)),
             (f"list, search {SEARCH_WORD!r}", f"/en/projects/?q={SEARCH_WORD}"),
             (f"list, search {ACCENTED_SEARCH_WORD!r}", "/en/projects/?" + urlencode({"q": ACCENTED_SEARCH_WORD})),
+            ("list, search and facets", "/en/projects/?" + urlencode({"q": SEARCH_WORD, **facets})),
             ("project page", project.get_absolute_url()),
             ("home", "/en/"),
             ("organisations", "/en/organisations/"),
+            ("feed, 2 facets", "/en/projects/feed.atom?" + urlencode(facets)),
+            ("API projects, 2 facets", "/api/v1/projects/?" + urlencode({**facets, "limit": 50})),
+            ("export CSV, first bytes", "/projects/export.csv"),
+            ("export GeoJSON, first bytes", "/projects/export.geojson"),
         ]
+
+    @staticmethod
+    def first_bytes(response):
+        """The body, or for a streamed export its first chunk: an export of a million projects
+        is timed to its first bytes (measure_exports() reads the whole of it once)."""
+        if not response.streaming:
+            return response.content
+        chunks = iter(response.streaming_content)
+        first = next(chunks, b"")
+        response.close()
+        return first
+
+    def measure_exports(self, client):
+        """Each export read whole, once: how long, how big, and how much the process grew."""
+        lines = []
+        for label, url in [("CSV", "/projects/export.csv"), ("GeoJSON", "/projects/export.geojson")]:
+            before = resident_megabytes()
+            peak, size_bytes = before, 0
+            started = time.perf_counter()
+            response = client.get(url)
+            for number, chunk in enumerate(response.streaming_content):
+                size_bytes += len(chunk)
+                if number % 5000 == 0:
+                    peak = max(peak, resident_megabytes())
+            seconds = time.perf_counter() - started
+            peak = max(peak, resident_megabytes())
+            lines.append(
+                f"  export {label}, whole: {seconds:.1f} s, {size_bytes / 1e6:,.1f} MB, "
+                f"process grew by {peak - before:.0f} MB (resident {before:.0f} MB before)"
+            )
+        return lines
 
     def measure(self, size, seeding, requests):
         # A failing page answers 500 (its traceback is logged) and stops the run below.
         client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
         urls = self.urls(seeding)
         results, views = [], []
-        with override_settings(DEBUG=False):
+        # Exports are limited per address for visitors; the benchmark is one address asking often.
+        with override_settings(DEBUG=False, EXPORTS_PER_HOUR=10**6):
             for label, url in urls:
                 for _ in range(WARM_UP_REQUESTS):
                     response = client.get(url)
+                    self.first_bytes(response)
                     if response.status_code != 200:
                         raise CommandError(f"{url} answered {response.status_code}, not 200: nothing was measured.")
                 timings = []
                 for _ in range(requests):
                     started = time.perf_counter()
                     response = client.get(url)
+                    first = self.first_bytes(response)
                     timings.append((time.perf_counter() - started) * 1000)
                     if response.status_code != 200:
                         raise CommandError(f"{url} answered {response.status_code} while being timed.")
                 with CaptureQueriesContext(connection) as queries:
                     response = client.get(url)
+                    first = self.first_bytes(response)
                 if url.startswith("/projects/map.json"):
                     data = response.json()
                     views.append(
                         f"{label} answers {len(data['features'])} features for {data['in_view']:,} projects in view"
                     )
                 timings.sort()
-                results.append(
-                    (label, statistics.median(timings), percentile(timings, 0.95), len(response.content), len(queries))
-                )
+                results.append((label, statistics.median(timings), percentile(timings, 0.95), len(first), len(queries)))
+            export_lines = self.measure_exports(client)
 
         self.stdout.write(f"N = {size:,} published projects")
         self.stdout.write(
             f"  seeded in {seeding['total']:.1f} s: rows {seeding['rows']:.1f} s, search vectors "
-            f"{seeding['vectors']:.1f} s, VACUUM {seeding['vacuum']:.1f} s"
+            f"{seeding['vectors']:.1f} s, map counts {seeding['map_counts']:.1f} s, VACUUM {seeding['vacuum']:.1f} s"
         )
         matches = Project.objects.public().search(SEARCH_WORD).count()
         for view in views:
@@ -805,6 +878,9 @@ class Command(BaseCommand):
         for label, median, p95, size_bytes, query_count in results:
             self.stdout.write(f"  {label:<{width}}  {median:>9.1f}  {p95:>8.1f}  {size_bytes:>9,}  {query_count:>7}")
         self.stdout.write("")
+        for line in export_lines:
+            self.stdout.write(line)
+        self.stdout.write("")
         for label, url in urls:
             self.stdout.write(f"  {label:<{width}}  {url}")
-        return {label: median for label, median, *_rest in results}
+        return {label: (median, p95, size_bytes, queries) for label, median, p95, size_bytes, queries in results}

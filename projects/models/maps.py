@@ -1,0 +1,175 @@
+"""The map's clusters, counted in advance: one row per map cell, zoom level and combination of
+the facets people filter by (stage, country, housing models), kept current by PostgreSQL.
+
+Clustering a million projects on each request reads every one of them (a second for the whole
+world). Here a view of the world sums a few thousand rows instead, whatever the size of the
+directory. A trigger on the projects table (migration 0013) adds a project to the rows of its
+cells when it becomes public and takes it out when it stops being public, moves, or changes a
+facet, whatever made the change (a moderator, a merge, the admin, a bulk update). The rule of
+what is public is ``ProjectQuerySet.public()``; the trigger repeats it in SQL, and
+tests/projects/test_map_aggregates.py checks that both always agree.
+
+Only the zoom levels of wide views are counted in advance (``AGGREGATED_ZOOMS``): a closer view
+holds few projects and reads them directly. The extent of a cell (used to zoom in on a cluster,
+and to tell a stack of projects on one spot) only grows as projects leave; ``rebuild()`` makes
+every row exact again.
+"""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection, models
+from django.db.models import Max, Min, Q, Sum
+from django.db.models.functions import Coalesce
+
+from habitat import geo
+from projects.models.project import Project, Stage
+
+# Views up to this zoom are answered from the counts (a city is zoom 12).
+AGGREGATED_ZOOMS = range(0, 13)
+AGGREGATED_LEVELS = [zoom + geo.CLUSTER_LEVEL_OFFSET for zoom in AGGREGATED_ZOOMS]
+# The facets that the counts are split by: filters on these (alone or together) are answered
+# from them; any other filter (a search, an organisation…) clusters the matching projects.
+FACETS = ("stage", "country", "housing_model")
+
+
+class MapCellQuerySet(models.QuerySet):
+    def clusters(self, *, zoom, bbox, stage=None, country=None, housing_model=None):
+        """The public projects' clusters at ``zoom`` in ``bbox``, with the facets asked for, in
+        the shape of ``ProjectQuerySet.clusters``: cell, count, mean position, extent. A cluster
+        is in view when its mean position is, as a map draws it."""
+        level = zoom + geo.CLUSTER_LEVEL_OFFSET
+        rows = self.filter(level=level)
+        if not bbox.is_whole_world:
+            place = Q()
+            for first, last in geo.cell_key_ranges(bbox, level):
+                place |= Q(cell__range=(first, last))
+            rows = rows.filter(place)
+        rows = rows.with_facets(stage=stage, country=country, housing_model=housing_model)
+        grouped = (
+            rows.values("cell")
+            .annotate(
+                count=Sum("count"),
+                sum_x=Sum("sum_x"),
+                sum_y=Sum("sum_y"),
+                min_x=Min("min_x"),
+                min_y=Min("min_y"),
+                max_x=Max("max_x"),
+                max_y=Max("max_y"),
+            )
+            .order_by("-count", "cell")
+        )
+        found = []
+        for row in grouped:
+            x, y = row["sum_x"] / row["count"], row["sum_y"] / row["count"]
+            if any(w <= x <= e and s <= y <= n for w, s, e, n in bbox.boxes):
+                extent = (row["min_x"], row["min_y"], row["max_x"], row["max_y"])
+                found.append({"cell": row["cell"], "count": row["count"], "x": x, "y": y, "extent": extent})
+        return found
+
+    def with_facets(self, *, stage=None, country=None, housing_model=None):
+        if not (stage or country):
+            # Each cell's row of all its projects (no facet), or of those of one housing model.
+            return self.filter(stage="", country="", housing_models=[housing_model] if housing_model else [])
+        if stage:
+            self = self.filter(stage=stage)
+        if country:
+            self = self.filter(country=country)
+        if housing_model:
+            self = self.filter(housing_models__contains=[housing_model])
+        return self
+
+    def total(self, **facets):
+        """How many public projects have these facets: the coarsest level's rows, summed."""
+        rows = self.filter(level=AGGREGATED_LEVELS[0]).with_facets(**facets)
+        return rows.aggregate(total=Sum("count"))["total"] or 0
+
+    def figures(self):
+        """The directory's headline numbers, as ``ProjectQuerySet.figures()`` counts them for
+        any set of projects, read from the counts of the coarsest level."""
+        rows = self.filter(level=AGGREGATED_LEVELS[0])
+        every = Q(stage="", housing_models=[])
+        return rows.aggregate(
+            projects=Coalesce(Sum("count", filter=every), 0),
+            inhabited=Coalesce(Sum("count", filter=Q(stage=Stage.INHABITED)), 0),
+            dwelling_total=Coalesce(Sum("dwellings", filter=every), 0),
+        )
+
+    def rebuild(self):
+        """Count every row again from the projects (after a bulk load, or to make extents
+        exact): the finest level from the projects, each coarser one from the level below."""
+        public = Project.objects.public().filter(map_cell__isnull=False).order_by()
+        select, params = public.values("pk").query.sql_with_params()
+        table = self.model._meta.db_table
+        finest, *coarser = sorted(AGGREGATED_LEVELS, reverse=True)
+        columns = (
+            "level, cell, stage, country, housing_models, count, dwellings, sum_x, sum_y, min_x, min_y, max_x, max_y"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table}")
+            cursor.execute(
+                f"""
+                WITH placed AS (
+                    SELECT p.map_cell >> {2 * (geo.CELL_LEVEL - finest)} AS cell, p.stage, p.country, p.housing_models,
+                           COALESCE(p.dwellings, 0) AS dwellings,
+                           ST_X(p.public_location) AS x, ST_Y(p.public_location) AS y
+                    FROM projects_project p WHERE p.id IN ({select})
+                )
+                INSERT INTO {table} ({columns})
+                SELECT {finest}, cell, COALESCE(stage, ''), COALESCE(country, ''), COALESCE(housing_models, '{{}}'),
+                       count(*), sum(dwellings), sum(x), sum(y), min(x), min(y), max(x), max(y)
+                FROM placed
+                GROUP BY GROUPING SETS ((cell, stage, country, housing_models), (cell))
+                UNION ALL
+                SELECT {finest}, cell, '', '', ARRAY[model]::varchar(30)[],
+                       count(*), sum(dwellings), sum(x), sum(y), min(x), min(y), max(x), max(y)
+                FROM placed CROSS JOIN unnest(housing_models) AS model
+                GROUP BY cell, model
+                """,
+                params,
+            )
+            for level in coarser:
+                # A cell's four quadrants are the cells of the level below whose key, shifted
+                # by two bits, is its own.
+                cursor.execute(
+                    f"""
+                    INSERT INTO {table} ({columns})
+                    SELECT %s, cell >> 2, stage, country, housing_models, sum(count), sum(dwellings),
+                           sum(sum_x), sum(sum_y),
+                           min(min_x), min(min_y), max(max_x), max(max_y)
+                    FROM {table} WHERE level = %s
+                    GROUP BY cell >> 2, stage, country, housing_models
+                    """,
+                    [level, level + 1],
+                )
+
+
+class MapCell(models.Model):
+    """The public projects of one map cell at one level that share a stage, a country and a
+    set of housing models: how many, the sum of their positions and their extent. The row
+    with no facet counts all the projects of the cell; the rows with a housing model alone (no
+    stage, no country) count the cell's projects of that model."""
+
+    level = models.PositiveSmallIntegerField()
+    cell = models.BigIntegerField()
+    stage = models.CharField(max_length=20)
+    country = models.CharField(max_length=2)
+    housing_models = ArrayField(models.CharField(max_length=30), default=list)
+    count = models.IntegerField()
+    dwellings = models.BigIntegerField(default=0)  # the sum of those the groups gave
+    sum_x = models.FloatField()
+    sum_y = models.FloatField()
+    min_x = models.FloatField()
+    min_y = models.FloatField()
+    max_x = models.FloatField()
+    max_y = models.FloatField()
+
+    objects = MapCellQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "cell", "stage", "country", "housing_models"], name="map_cell_facets"
+            )
+        ]
+
+    def __str__(self):
+        return f"level {self.level}, cell {self.cell}: {self.count}"
