@@ -59,6 +59,7 @@ bench:
 	  PGPASSWORD=habitat createdb -h 127.0.0.1 -U habitat habitat_bench; \
 	fi
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) migrate --no-input -v 0
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(MANAGE) createcachetable
 	DATABASE_URL=$(BENCH_DATABASE_URL) PAGE_CACHE_SECONDS=0 $(MANAGE) bench $(BENCH_ARGS)
 
 # Check the locked Python packages against the public vulnerability database (OSV). It needs

@@ -12,6 +12,11 @@ MAP_LABELS = {
     "status": _("{in_view} of the {total} matching projects are in view."),
     "status_one": _("{in_view} of the 1 matching project is in view."),
     "status_none": _("No project matches these filters."),
+    # Translators: {shown_at_most} and {total} are numbers of projects.
+    "status_limited": _(
+        "About {total} projects match: the map shows the {shown_at_most} newest. "
+        "Add words or filters to see the others."
+    ),
     "error": _("The map could not load the projects. The list still shows them."),
     # Translators: {count} is a number of projects, always 2 or more.
     "cluster": _("{count} projects here: zoom in"),

@@ -14,7 +14,8 @@ from django.utils.functional import cached_property
 
 def count_up_to(queryset, cap):
     """The number of rows of ``queryset``, or ``cap + 1`` if it has more: it stops reading there."""
-    return queryset.order_by()[: cap + 1].count()
+    # Only the key: an annotation (a search's rank) would be computed for every row counted.
+    return queryset.order_by().values("pk")[: cap + 1].count()
 
 
 def estimated_count(queryset):
@@ -27,6 +28,16 @@ def rounded(number):
     """An estimate to two significant figures (538,291 is "about 540,000"): no more precise
     than it is."""
     return int(float(f"{number:.2g}"))
+
+
+def count_or_estimate(queryset, cap):
+    """``(number, is_estimate)``: the exact number of rows up to ``cap``, past it PostgreSQL's
+    estimate. Two queries whatever the size, so that a page asks as many at any size."""
+    counted = count_up_to(queryset, cap)
+    estimate = estimated_count(queryset)
+    if counted <= cap:
+        return counted, False
+    return max(rounded(estimate), counted), True
 
 
 class CappedPaginator(Paginator):
@@ -51,12 +62,7 @@ class CappedPaginator(Paginator):
     def _total(self):
         if self.known_total is not None:
             return self.known_total, False
-        counted = count_up_to(self.matching, self.cap)
-        # Asked whatever the count, so that a page makes as many queries at any size.
-        estimate = estimated_count(self.matching)
-        if counted <= self.cap:
-            return counted, False
-        return max(rounded(estimate), counted), True
+        return count_or_estimate(self.matching, self.cap)
 
     @property
     def total(self):

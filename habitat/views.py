@@ -202,6 +202,10 @@ def robots_txt(request):
 
 
 def bad_request(request, exception):
+    if request.path.startswith("/api/"):
+        # The API answers in JSON, as its description says of a 400.
+        message = _("This address holds characters that no address of this site uses.")
+        return JsonResponse({"detail": message}, status=400)
     return render(request, "400.html", status=400)
 
 

@@ -162,3 +162,70 @@ def geojson_chunks(queryset, absolute_url, *, title):
         yield separator + json.dumps(geojson_feature(representation), ensure_ascii=False)
         separator = ",\n"
     yield "\n]}\n"
+
+
+# --- Dated snapshots ------------------------------------------------------------------------------
+
+
+def codebook():
+    """The fields of the open data, in words (English), with every code and what it means."""
+    from django.utils import translation
+
+    lines = ["# Codebook", "", "Every column of projects.csv, and every property of projects.geojson", ""]
+    with translation.override("en"):
+        for column in COLUMNS:
+            lines.append(f"## {column.name}")
+            lines.append(f"{column.kind}. {column.description}")
+            for value, label in column.codes.choices if column.codes else []:
+                lines.append(f"- `{value}`: {label}")
+            lines.append("")
+    lines += [
+        "## merged.csv",
+        "Projects that were listed twice: `withdrawn_id`, the identifier of the listing withdrawn, and",
+        "`kept_id`, the one it was merged into. A withdrawn identifier never names another project.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def readme(made_on, count):
+    site = settings.SITE_URL
+    return "\n".join(
+        [
+            f"Community-led housing projects of the Social Production of Habitat platform, {made_on:%Y-%m-%d}",
+            "",
+            f"{count:,} published projects, as the platform showed them on that day ({site}).",
+            f"Licence: {settings.OPEN_DATA_LICENCE_NAME}, {settings.OPEN_DATA_LICENCE_URL}",
+            "",
+            "To cite: Social Production of Habitat platform. Community-led housing projects, snapshot of "
+            f"{made_on:%Y-%m-%d}. {site}/en/open-data/",
+            "",
+            "Files: projects.csv (RFC 4180, UTF-8), projects.geojson (RFC 7946), merged.csv, codebook.md.",
+            "Contact addresses are never published; a group that asked to hide where it lives has only a",
+            "point rounded to about 1 km and no street address.",
+            "",
+        ]
+    )
+
+
+def write_snapshot(archive, queryset, merged, made_on):
+    """The zip of a snapshot, written to the open file ``archive`` a chunk at a time."""
+    import zipfile
+
+    def absolute_url(path):
+        return f"{settings.SITE_URL}{path}"
+
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+        with bundle.open("projects.csv", "w") as out:
+            for line in csv_lines(queryset, absolute_url):
+                out.write(line.encode())
+        with bundle.open("projects.geojson", "w") as out:
+            title = f"Community-led housing projects, {made_on:%Y-%m-%d}"
+            for chunk in geojson_chunks(queryset, absolute_url, title=title):
+                out.write(chunk.encode())
+        with bundle.open("merged.csv", "w") as out:
+            out.write(b"withdrawn_id,kept_id\r\n")
+            for withdrawn, kept in merged:
+                out.write(f"{withdrawn},{kept}\r\n".encode())
+        bundle.writestr("codebook.md", codebook())
+        bundle.writestr("README.txt", readme(made_on, queryset.count()))

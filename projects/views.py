@@ -10,7 +10,7 @@ from django.views.generic import ListView
 from django_filters.views import FilterView
 
 from habitat import geo, ratelimits
-from habitat.counting import CappedPaginator
+from habitat.counting import CappedPaginator, count_or_estimate, count_up_to
 from habitat.models import Organisation
 from habitat.page_cache import cached_for_visitors
 from habitat.ratelimits import RateLimit
@@ -18,7 +18,7 @@ from habitat.representation import organisation_structured_data
 from projects import maps, notifications, opendata
 from projects.filters import ProjectFilter
 from projects.forms import ContactForm, ReportForm
-from projects.models import Axis, MapCell, Programme, Project, ProjectReport
+from projects.models import Axis, MapCell, OpenDataSnapshot, Programme, Project, ProjectReport
 from projects.models.maps import AGGREGATED_ZOOMS
 from projects.representation import public_representation, structured_data
 from projects.stats import project_statistics
@@ -206,6 +206,10 @@ def _bad_request(message, errors=None):
     return JsonResponse(payload, status=400)
 
 
+# The most projects that map.json clusters one by one (any filter the map's counts do not hold).
+MAP_CLUSTERED_AT_MOST = 10_000
+
+
 @require_safe
 @cached_for_visitors
 def map_json(request):
@@ -231,9 +235,19 @@ def map_json(request):
         # Counted in advance (projects.models.maps): a few thousand rows, not every project.
         cells = MapCell.objects.clusters(zoom=zoom, bbox=bbox, **facets)
         total = MapCell.objects.total(**facets)
+        shown_at_most = None
     else:
-        cells = matching.in_bbox(bbox).clusters(zoom=zoom)
-        total = matching.count()
+        # Any other filter: the matching projects in view are clustered themselves, the newest
+        # MAP_CLUSTERED_AT_MOST of them when a common search word fills the view.
+        total, _estimated = count_or_estimate(matching, MAP_CLUSTERED_AT_MOST)
+        in_view = matching.in_bbox(bbox)
+        shown_at_most = None
+        if count_up_to(in_view, MAP_CLUSTERED_AT_MOST) > MAP_CLUSTERED_AT_MOST:
+            shown_at_most = MAP_CLUSTERED_AT_MOST
+            # Those rows alone: the filters are not asked again of every project in view.
+            newest = in_view.order_by("-pk").values("pk")[:MAP_CLUSTERED_AT_MOST]
+            matching = in_view = Project.objects.filter(pk__in=newest)
+        cells = in_view.clusters(zoom=zoom)
     found = maps.features(cells, matching, zoom=zoom)
     return JsonResponse(
         {
@@ -241,6 +255,9 @@ def map_json(request):
             "features": found,
             "in_view": sum(f["properties"].get("count", 1) for f in found),
             "total": total,
+            # Set when the map shows only the newest of the matching projects in view; total
+            # is exact up to MAP_CLUSTERED_AT_MOST, PostgreSQL's estimate past it.
+            "shown_at_most": shown_at_most,
             "zoom": zoom,
         }
     )
@@ -285,7 +302,8 @@ def open_data(request):
     columns = [
         {"column": column, "codes": list(column.codes.choices) if column.codes else []} for column in opendata.COLUMNS
     ]
-    return render(request, "projects/open_data.html", {"columns": columns, "licence": opendata.licence()})
+    context = {"columns": columns, "licence": opendata.licence(), "snapshots": OpenDataSnapshot.objects.all()[:24]}
+    return render(request, "projects/open_data.html", context)
 
 
 # --- Programmes of support and statistics -----------------------------------------------

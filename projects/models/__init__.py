@@ -27,6 +27,7 @@ from projects.models.project import (
     Tenure,
     figure_aggregates,
 )
+from projects.models.snapshots import OpenDataSnapshot
 
 __all__ = [
     "LISTED_ROWS",
@@ -39,6 +40,7 @@ __all__ = [
     "LocationPrecision",
     "MapCell",
     "ModerationEvent",
+    "OpenDataSnapshot",
     "Programme",
     "Project",
     "ProjectActor",

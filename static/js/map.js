@@ -171,7 +171,8 @@
       container.setAttribute("data-in-view", data.in_view);
       container.setAttribute("data-total", data.total);
       if (status) {
-        var template = data.total === 0 ? text.status_none : data.total === 1 ? text.status_one : text.status;
+        var template = data.shown_at_most ? text.status_limited
+          : data.total === 0 ? text.status_none : data.total === 1 ? text.status_one : text.status;
         status.textContent = format(template, data);
       }
     }

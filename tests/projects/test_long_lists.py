@@ -29,7 +29,7 @@ def test_up_to_the_cap_the_count_is_exact_and_every_match_is_listed(client, cap)
     response = client.get("/en/projects/?q=co-operative")
 
     assert "4 projects match" in response.text
-    assert "About" not in response.text and "Shown:" not in response.text
+    assert "About 4" not in response.text and "Shown:" not in response.text
     assert len(cards(response)) == 4
 
 

@@ -145,3 +145,19 @@ def test_the_levels_counted_are_those_of_the_zooms_answered_from_them():
         source = cursor.fetchone()[0]
     assert f"ARRAY[{','.join(map(str, AGGREGATED_LEVELS))}]" in source
     assert f"(2 * ({geo.CELL_LEVEL} - lvl))" in source
+
+
+def test_a_search_matching_more_than_the_map_clusters_shows_the_newest_and_says_so(client, directory, monkeypatch):
+    from projects import views
+
+    monkeypatch.setattr(views, "MAP_CLUSTERED_AT_MOST", 2)
+    answer = json.loads(client.get("/projects/map.json?bbox=-180,-85,180,85&zoom=12&q=co-operative").content)
+
+    assert answer["shown_at_most"] == 2 and answer["total"] >= 3
+    shown = {f["properties"]["url"] for f in answer["features"] if f["properties"]["kind"] == "project"}
+    newest = Project.objects.public().order_by("-pk")[:2]
+    assert shown <= {project.get_absolute_url() for project in newest}
+    assert (
+        json.loads(client.get("/projects/map.json?bbox=-180,-85,180,85&zoom=12&country=SN").content)["shown_at_most"]
+        is None
+    )

@@ -168,3 +168,9 @@ def test_every_operation_answers_as_its_description_says(case, api_world):
     # an organisation, a cursor the API gave): the others get a documented 400, which
     # schemathesis's "valid request accepted" check cannot know. Every other check runs.
     case.call_and_validate(excluded_checks=[positive_data_acceptance])
+
+
+def test_an_address_with_a_nul_byte_gets_a_json_400_from_the_api(client):
+    response = client.get(f"{API}/projects/?q=a%00b", headers={"accept-language": "es"})
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Esta dirección contiene caracteres que ninguna dirección de este sitio usa."}
