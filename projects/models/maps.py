@@ -140,6 +140,8 @@ class MapCellQuerySet(models.QuerySet):
                     """,
                     [level, level + 1],
                 )
+            # Fresh statistics, so that the first views after a rebuild are planned well.
+            cursor.execute(f"ANALYZE {table}")
 
 
 class MapCell(models.Model):
