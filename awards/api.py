@@ -7,7 +7,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from awards.models import Award, Edition, Nomination
-from habitat.api import ERRORS, PAGE_SIZE, limit_of, page, page_of, read
+from habitat.api import ERRORS, PAGE_SIZE, page, page_of, read
 
 
 class NominationOut(Schema):
@@ -87,7 +87,7 @@ def award_list(request, cursor: str | None = None, limit: int = PAGE_SIZE):
         awards_with_editions(),
         lambda award: award_representation(request, award),
         cursor=cursor,
-        limit=limit_of(limit),
+        limit=limit,
     )
 
 

@@ -74,6 +74,8 @@ def decode_cursor(cursor):
 def page(request, queryset, represent, *, cursor=None, limit=PAGE_SIZE):
     """One page of ``queryset`` in the order of its primary key, each row through
     ``represent``, with the address of the next page (or null after the last)."""
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise HttpError(400, _("limit must be between 1 and %(most)s.") % {"most": MAX_PAGE_SIZE})
     if cursor:
         queryset = queryset.filter(pk__gt=decode_cursor(cursor))
     rows = list(queryset.order_by("pk")[: limit + 1])
@@ -90,12 +92,6 @@ def page(request, queryset, represent, *, cursor=None, limit=PAGE_SIZE):
 def read(router, path, **options):
     """A read-only operation: GET, and HEAD as monitors and link checkers ask."""
     return router.api_operation(["GET", "HEAD"], path, **options)
-
-
-def limit_of(limit):
-    if not 1 <= limit <= MAX_PAGE_SIZE:
-        raise HttpError(400, _("limit must be between 1 and %(most)s.") % {"most": MAX_PAGE_SIZE})
-    return limit
 
 
 # --- Organisations -----------------------------------------------------------------------------
@@ -148,7 +144,7 @@ def organisation_list(request, cursor: str | None = None, limit: int = PAGE_SIZE
         Organisation.objects.public(),
         lambda organisation: organisation_representation(request, organisation),
         cursor=cursor,
-        limit=limit_of(limit),
+        limit=limit,
     )
 
 
@@ -167,6 +163,7 @@ def organisation_detail(request, slug: str):
 
 
 def build_api():
+    # Imported here: each app's API module imports this one for what they share.
     from awards.api import router as awards
     from hubs.api import router as meetings
     from projects.api import programmes, projects

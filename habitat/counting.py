@@ -30,10 +30,12 @@ def rounded(number):
     return int(float(f"{number:.2g}"))
 
 
-def count_or_estimate(queryset, cap):
-    """``(number, is_estimate)``: the exact number of rows up to ``cap``, past it PostgreSQL's
-    estimate. Two queries whatever the size, so that a page asks as many at any size."""
-    counted = count_up_to(queryset, cap)
+def count_or_estimate(queryset, cap, *, counted=None):
+    """``(number, is_estimate)``: the exact number of rows up to ``cap`` (``counted``, if the
+    caller has it), past it PostgreSQL's estimate. The estimate is asked whatever the size, so
+    that a page asks as many queries at any size."""
+    if counted is None:
+        counted = count_up_to(queryset, cap)
     estimate = estimated_count(queryset)
     if counted <= cap:
         return counted, False
@@ -55,14 +57,22 @@ class CappedPaginator(Paginator):
         self.known_total = known_total
 
     @cached_property
+    def _matching_up_to_cap(self):
+        return count_up_to(self.matching, self.cap)
+
+    @cached_property
     def count(self):
-        return min(count_up_to(self.object_list, self.cap), self.cap)
+        # Listing every match (no search ranked among the newest): one count serves both.
+        listed = (
+            self._matching_up_to_cap if self.object_list is self.matching else count_up_to(self.object_list, self.cap)
+        )
+        return min(listed, self.cap)
 
     @cached_property
     def _total(self):
         if self.known_total is not None:
             return self.known_total, False
-        return count_or_estimate(self.matching, self.cap)
+        return count_or_estimate(self.matching, self.cap, counted=self._matching_up_to_cap)
 
     @property
     def total(self):

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from habitat.api import ERRORS, PAGE_SIZE, limit_of, page, page_of, read
+from habitat.api import ERRORS, PAGE_SIZE, page, page_of, read
 from hubs.models import Meeting
 
 
@@ -56,7 +56,7 @@ def meeting_list(request, cursor: str | None = None, limit: int = PAGE_SIZE):
         Meeting.objects.visible_to(request.user).select_related("hub"),
         lambda meeting: meeting_representation(request, meeting),
         cursor=cursor,
-        limit=limit_of(limit),
+        limit=limit,
     )
 
 

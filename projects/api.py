@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from habitat.api import ERRORS, PAGE_SIZE, limit_of, page, page_of, read
+from habitat.api import ERRORS, PAGE_SIZE, page, page_of, read
 from projects.filters import ProjectFilter
 from projects.models import HousingModel, Programme, Project, Stage
 from projects.representation import FIELDS, public_representation
@@ -79,7 +79,7 @@ def project_list(
         filterset.qs.only(*FIELDS),
         lambda project: representation(request, project),
         cursor=cursor,
-        limit=limit_of(limit),
+        limit=limit,
     )
 
 
@@ -149,7 +149,7 @@ def programme_list(request, cursor: str | None = None, limit: int = PAGE_SIZE):
         Programme.objects.select_related("lead_organisation"),
         lambda programme: programme_representation(request, programme),
         cursor=cursor,
-        limit=limit_of(limit),
+        limit=limit,
     )
 
 

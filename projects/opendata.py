@@ -11,9 +11,11 @@ and the first bytes leave at once, whatever the size of the directory.
 
 import csv
 import json
+import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import HousingModel, Stage, Tenure
@@ -169,8 +171,6 @@ def geojson_chunks(queryset, absolute_url, *, title):
 
 def codebook():
     """The fields of the open data, in words (English), with every code and what it means."""
-    from django.utils import translation
-
     lines = ["# Codebook", "", "Every column of projects.csv, and every property of projects.geojson", ""]
     with translation.override("en"):
         for column in COLUMNS:
@@ -210,7 +210,6 @@ def readme(made_on, count):
 
 def write_snapshot(archive, queryset, merged, made_on):
     """The zip of a snapshot, written to the open file ``archive`` a chunk at a time."""
-    import zipfile
 
     def absolute_url(path):
         return f"{settings.SITE_URL}{path}"
