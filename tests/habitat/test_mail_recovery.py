@@ -2,11 +2,12 @@
 (habitat.worker, habitat.mail); the fault checks (make faults) do the same with real processes."""
 
 import smtplib
+import time
 from datetime import timedelta
 
 import pytest
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
-from django.db import connections
+from django.db import connection, connections
 from django.tasks import TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -107,8 +108,17 @@ def test_task_a_live_worker_is_running_is_left_alone(database_queue):
         assert recover_abandoned_tasks() == 0
         row.refresh_from_db()
         assert row.status == TaskResultStatus.RUNNING
+        pid = live_worker.connection.info.backend_pid
     finally:
         live_worker.close()
+    # Closing returns before the server ends the session (and lets go of its locks): wait for it,
+    # as a real worker's death is seen once its session is gone.
+    for _ in range(100):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid])
+            if cursor.fetchone()[0] == 0:
+                break
+        time.sleep(0.05)
 
     # Its connection ended (the worker died): now the task is queued again.
     assert recover_abandoned_tasks() == 1
