@@ -139,6 +139,8 @@
     }
 
     // With filters, the first view frames the projects found rather than the world.
+    // Leaflet ends every fitBounds with "moveend", even when the view does not change, so the
+    // framed view is loaded (and the map ready) only after that move.
     function fitToResults(data) {
       var extent = L.latLngBounds([]);
       data.features.forEach(function (feature) {
@@ -147,7 +149,9 @@
         if (b) extent.extend([[b[1], b[0]], [b[3], b[2]]]);
         else extent.extend([c[1], c[0]]);
       });
-      if (extent.isValid()) map.fitBounds(extent, { padding: [30, 30], maxZoom: 12 });
+      if (!extent.isValid()) return false;
+      map.fitBounds(extent, { padding: [30, 30], maxZoom: 12 });
+      return true;
     }
 
     // Markers are kept across redraws when the new answer has the same feature, so that
@@ -189,7 +193,7 @@
         .then(function (data) {
           if (mine !== request) return; // an answer to an older view
           draw(data, bounds);
-          if (mine === 1 && filterQuery && !view && data.features.length) fitToResults(data);
+          if (mine === 1 && filterQuery && !view && fitToResults(data)) return;
           container.setAttribute("data-state", "ready");
         })
         .catch(function () {

@@ -55,8 +55,14 @@ def map_zoom(page: Page, map_id="projects-map"):
 def marker_total(page: Page):
     """The projects the markers stand for, read from the markers' own text: a cluster or
     stack shows its count, a single project counts one."""
-    counts = page.locator(f"{MAP} .map-cluster > span[aria-hidden='true']").all_inner_texts()
-    singles = page.locator(PROJECT_MARKER).count()
+    # Read at once, so that a redraw cannot fall between the clusters and the single markers.
+    counts, singles = page.evaluate(
+        """([clusters, singles]) => [
+            Array.from(document.querySelectorAll(clusters), (span) => span.textContent),
+            document.querySelectorAll(singles).length,
+        ]""",
+        [f"{MAP} .map-cluster > span[aria-hidden='true']", PROJECT_MARKER],
+    )
     return sum(int(count) for count in counts) + singles
 
 
