@@ -11,6 +11,7 @@ import os
 from gunicorn.glogging import Logger
 
 from habitat.logs import redact
+from habitat.warmup import warm_up
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 # Processes: two per core, plus one; each with a few threads, so that a slow request (a large
@@ -21,6 +22,10 @@ threads = int(os.environ.get("WEB_THREADS", 4))
 timeout = int(os.environ.get("WEB_TIMEOUT", 30))
 graceful_timeout = 30
 keepalive = 5
+# The application is loaded and warmed once (habitat.warmup) before the workers are forked,
+# so that no visitor waits for a new worker's first page. A new release therefore needs a
+# restart of the service, not a reload (HUP).
+preload_app = True
 # Processes are renewed now and then, so that no slow leak can grow for weeks.
 max_requests = 5000
 max_requests_jitter = 500
@@ -42,3 +47,7 @@ class RedactingLogger(Logger):
 
 
 logger_class = RedactingLogger
+
+
+def when_ready(server):
+    warm_up()
