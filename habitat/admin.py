@@ -26,7 +26,16 @@ class HabitatUserAdmin(UserAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(TranslatedFieldAdmin, admin.ModelAdmin):
-    list_display = ["__str__", "acronym", "kind", "country", "is_member", "is_founding_member", "reviewed"]
+    list_display = [
+        "__str__",
+        "acronym",
+        "kind",
+        "country",
+        "is_member",
+        "is_founding_member",
+        "reviewed",
+        "public_project_count",
+    ]
     list_filter = ["reviewed", "kind", "is_member", "is_founding_member", "country"]
     search_fields = ["name_en", "name_fr", "name_es", "acronym", "slug", "city"]
     prepopulated_fields = {"slug": ["name_en"]}

@@ -144,6 +144,10 @@ class Organisation(StoredFile):
         default=True,
         help_text=_("Organisations named by a group when listing a project wait for staff to check them."),
     )
+    # The public projects that name it (ProjectQuerySet.public()), kept by a trigger of the
+    # projects app (projects/migrations/0016) as projects and their actors change: counting
+    # them for the list of organisations would read every such project on each request.
+    public_project_count = models.PositiveIntegerField(_("public projects"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -367,20 +367,18 @@ class OrganisationListView(ListView):
     context_object_name = "organisations"
 
     def get_queryset(self):
+        # Each row's number of public projects is kept on the organisation as they change.
         return Organisation.objects.public().order_by("-is_founding_member", "-is_member", "slug")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        counts = Project.objects.public().count_by_organisation()
-        for organisation in context["organisations"]:
-            organisation.public_project_count = counts.get(organisation.pk, 0)
-        return context
+
+# An organisation's page shows its newest projects; the list, filtered by it, has them all.
+ORGANISATION_PAGE_PROJECTS = 12
 
 
 @cached_for_visitors
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.public(), slug=slug)
-    projects = Project.objects.public().with_organisation(organisation).newest_first()
+    projects = Project.objects.public().with_organisation(organisation).newest_first()[:ORGANISATION_PAGE_PROJECTS]
     return render(
         request,
         "projects/organisation_detail.html",

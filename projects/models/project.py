@@ -20,6 +20,7 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connection
 from django.db.models import Avg, Count, Exists, F, FloatField, Func, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Upper
 from django.urls import reverse
@@ -242,17 +243,11 @@ class ProjectQuerySet(models.QuerySet):
     def with_housing_model(self, housing_model):
         return self.filter(housing_models__contains=[housing_model])
 
-    def count_by_organisation(self):
-        """``{organisation id: number of these projects that name it}``, in one grouped query
-        over the join of projects and their actors (a project naming an organisation in two
-        roles counts once)."""
-        rows = (
-            self.order_by()
-            .filter(actors__organisation__isnull=False)
-            .values_list("actors__organisation")
-            .annotate(count=Count("pk", distinct=True))
-        )
-        return dict(rows)
+    def recount_organisations(self):
+        """Count again every organisation's public projects (Organisation.public_project_count),
+        which triggers keep current: after a bulk load made with the triggers off."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT projects_organisation_recount(id) FROM {Organisation._meta.db_table}")
 
     def supported_by(self, programme):
         """Projects that at least one action of ``programme`` names (a Programme, or an outer
