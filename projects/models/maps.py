@@ -66,16 +66,16 @@ class MapCellQuerySet(models.QuerySet):
         return found
 
     def with_facets(self, *, stage=None, country=None, housing_model=None):
-        if not (stage or country):
-            # Each cell's row of all its projects (no facet), or of those of one housing model.
-            return self.filter(stage="", country="", housing_models=[housing_model] if housing_model else [])
+        if not country:
+            # Each cell's one row of all its projects, or of those of a stage, of a housing
+            # model, or of both (the rows with no country).
+            return self.filter(stage=stage or "", country="", housing_models=[housing_model] if housing_model else [])
+        rows = self.filter(country=country)
         if stage:
-            self = self.filter(stage=stage)
-        if country:
-            self = self.filter(country=country)
+            rows = rows.filter(stage=stage)
         if housing_model:
-            self = self.filter(housing_models__contains=[housing_model])
-        return self
+            rows = rows.filter(housing_models__contains=[housing_model])
+        return rows
 
     def total(self, **facets):
         """How many public projects have these facets: the coarsest level's rows, summed."""
@@ -85,12 +85,11 @@ class MapCellQuerySet(models.QuerySet):
     def figures(self):
         """The directory's headline numbers, as ``ProjectQuerySet.figures()`` counts them for
         any set of projects, read from the counts of the coarsest level."""
-        rows = self.filter(level=AGGREGATED_LEVELS[0])
-        every = Q(stage="", housing_models=[])
+        rows = self.filter(level=AGGREGATED_LEVELS[0], country="", housing_models=[])
         return rows.aggregate(
-            projects=Coalesce(Sum("count", filter=every), 0),
+            projects=Coalesce(Sum("count", filter=Q(stage="")), 0),
             inhabited=Coalesce(Sum("count", filter=Q(stage=Stage.INHABITED)), 0),
-            dwelling_total=Coalesce(Sum("dwellings", filter=every), 0),
+            dwelling_total=Coalesce(Sum("dwellings", filter=Q(stage="")), 0),
         )
 
     def rebuild(self):
@@ -117,12 +116,12 @@ class MapCellQuerySet(models.QuerySet):
                 SELECT {finest}, cell, COALESCE(stage, ''), COALESCE(country, ''), COALESCE(housing_models, '{{}}'),
                        count(*), sum(dwellings), sum(x), sum(y), min(x), min(y), max(x), max(y)
                 FROM placed
-                GROUP BY GROUPING SETS ((cell, stage, country, housing_models), (cell))
+                GROUP BY GROUPING SETS ((cell, stage, country, housing_models), (cell), (cell, stage))
                 UNION ALL
-                SELECT {finest}, cell, '', '', ARRAY[model]::varchar(30)[],
+                SELECT {finest}, cell, COALESCE(stage, ''), '', ARRAY[model]::varchar(30)[],
                        count(*), sum(dwellings), sum(x), sum(y), min(x), min(y), max(x), max(y)
                 FROM placed CROSS JOIN unnest(housing_models) AS model
-                GROUP BY cell, model
+                GROUP BY GROUPING SETS ((cell, model), (cell, stage, model))
                 """,
                 params,
             )
@@ -146,9 +145,10 @@ class MapCellQuerySet(models.QuerySet):
 
 class MapCell(models.Model):
     """The public projects of one map cell at one level that share a stage, a country and a
-    set of housing models: how many, the sum of their positions and their extent. The row
-    with no facet counts all the projects of the cell; the rows with a housing model alone (no
-    stage, no country) count the cell's projects of that model."""
+    set of housing models: how many, the sum of their positions and their extent. The rows with
+    no country (every published project has one) count the cell's projects across countries:
+    all of them (no stage, no housing model), those of a stage, of a housing model, or of a
+    stage and a housing model."""
 
     level = models.PositiveSmallIntegerField()
     cell = models.BigIntegerField()

@@ -145,6 +145,9 @@ def run_locust(users, seconds, port, env):
             "scripts/load/locustfile.py",
             "--headless",
             "--only-summary",
+            # Measured once every user has started: the figures are of that many people at
+            # once, not of the first second, when all of them arrive together.
+            "--reset-stats",
             "--users",
             str(users),
             "--spawn-rate",

@@ -21,6 +21,8 @@ FACET_CHOICES = [
     {"stage": Stage.INHABITED},
     {"country": "SN"},
     {"housing_model": HousingModel.COOPERATIVE},
+    {"stage": Stage.INHABITED, "housing_model": HousingModel.COOPERATIVE},
+    {"stage": Stage.INHABITED, "country": "CH"},
     {"stage": Stage.INHABITED, "country": "CH", "housing_model": HousingModel.COOPERATIVE},
 ]
 

@@ -6,11 +6,14 @@ it refuses any database whose name does not end with ``_bench``.
 """
 
 import datetime
+import gzip
 import math
 import os
 import platform
 import random
+import re
 import statistics
+import subprocess
 import time
 import warnings
 from collections import Counter
@@ -786,6 +789,7 @@ class Command(BaseCommand):
             (f"map.json {name}, zoom {CITY_ZOOM}", map_json(city_bbox, CITY_ZOOM)),
             (f"map.json {name}, 2 facets", map_json(city_bbox, CITY_ZOOM, **facets)),
             (f"map.json world, search {SEARCH_WORD!r}", map_json("-180,-85,180,85", 2, q=SEARCH_WORD)),
+            (f"map.json {name}, search {SEARCH_WORD!r}", map_json(city_bbox, CITY_ZOOM, q=SEARCH_WORD)),
             ("list", "/en/projects/"),
             ("list, page 50", "/en/projects/?page=50"),
             ("list, 2 facets", "/en/projects/?" + urlencode(facets)),
@@ -832,11 +836,32 @@ class Command(BaseCommand):
             )
         return lines
 
+    def sql_alone(self, statements, requests):
+        """The p95 (ms) of a request's SQL statements run directly with psql, as many times as
+        the request was timed after as many warm-up runs: what the database alone takes."""
+        rounds = WARM_UP_REQUESTS + requests
+        script = "\\timing on\n" + "\n".join(f"{sql};" for _ in range(rounds) for sql in statements)
+        db = connection.settings_dict
+        output = subprocess.run(
+            ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", db["HOST"], "-p", str(db["PORT"] or 5432)]
+            + ["-U", db["USER"], "-d", db["NAME"], "-o", "/dev/null"],
+            input=script,
+            env={**os.environ, "PGPASSWORD": db["PASSWORD"] or ""},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        times = [float(ms) for ms in re.findall(r"^Time: ([0-9.]+) ms", output, re.MULTILINE)]
+        if len(times) != rounds * len(statements):
+            raise CommandError(f"psql timed {len(times)} statements instead of {rounds * len(statements)}.")
+        per_request = [sum(times[n : n + len(statements)]) for n in range(0, len(times), len(statements))]
+        return percentile(sorted(per_request[WARM_UP_REQUESTS:]), 0.95)
+
     def measure(self, size, seeding, requests):
         # A failing page answers 500 (its traceback is logged) and stops the run below.
         client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
         urls = self.urls(seeding)
-        results, views = [], []
+        results, views, overheads = [], [], []
         # Exports are limited per address for visitors; the benchmark is one address asking often.
         with override_settings(DEBUG=False, EXPORTS_PER_HOUR=10**6):
             for label, url in urls:
@@ -859,8 +884,11 @@ class Command(BaseCommand):
                 if url.startswith("/projects/map.json"):
                     data = response.json()
                     views.append(
-                        f"{label} answers {len(data['features'])} features for {data['in_view']:,} projects in view"
+                        f"{label} answers {len(data['features'])} features for {data['in_view']:,} projects in view "
+                        f"({len(first) / 1000:,.1f} KB, {len(gzip.compress(first)) / 1000:,.1f} KB compressed)"
                     )
+                    statements = [query["sql"] for query in queries.captured_queries]
+                    overheads.append((label, percentile(sorted(timings), 0.95), self.sql_alone(statements, requests)))
                 timings.sort()
                 results.append((label, statistics.median(timings), percentile(timings, 0.95), len(first), len(queries)))
             export_lines = self.measure_exports(client)
@@ -882,6 +910,12 @@ class Command(BaseCommand):
         self.stdout.write(f"  {'-' * width}  {'-' * 9}  {'-' * 8}  {'-' * 9}  {'-' * 7}")
         for label, median, p95, size_bytes, query_count in results:
             self.stdout.write(f"  {label:<{width}}  {median:>9.1f}  {p95:>8.1f}  {size_bytes:>9,}  {query_count:>7}")
+        self.stdout.write("")
+        self.stdout.write("  What Django adds to map.json: its p95, and the p95 of the same SQL run directly with psql")
+        for label, p95, sql_p95 in overheads:
+            self.stdout.write(
+                f"  {label:<{width}}  {p95:>6.1f} ms; SQL alone {sql_p95:>6.1f} ms; Django {p95 - sql_p95:>5.1f} ms"
+            )
         self.stdout.write("")
         for line in export_lines:
             self.stdout.write(line)
