@@ -20,7 +20,6 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connection
 from django.db.models import Avg, Count, Exists, F, FloatField, Func, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Upper
 from django.urls import reverse
@@ -244,10 +243,18 @@ class ProjectQuerySet(models.QuerySet):
         return self.filter(housing_models__contains=[housing_model])
 
     def recount_organisations(self):
-        """Count again every organisation's public projects (Organisation.public_project_count),
-        which triggers keep current: after a bulk load made with the triggers off."""
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT projects_organisation_recount(id) FROM {Organisation._meta.db_table}")
+        """Count again every organisation's public projects (Organisation.public_project_count,
+        which triggers keep current): after a bulk load made with the triggers off."""
+        counts = (
+            ProjectActor.objects.filter(project__in=self.public())
+            .values("organisation")
+            .annotate(count=Count("project", distinct=True))
+        )
+        counted = {row["organisation"]: row["count"] for row in counts}
+        organisations = list(Organisation.objects.only("pk", "public_project_count"))
+        for organisation in organisations:
+            organisation.public_project_count = counted.get(organisation.pk, 0)
+        Organisation.objects.bulk_update(organisations, ["public_project_count"], batch_size=1000)
 
     def supported_by(self, programme):
         """Projects that at least one action of ``programme`` names (a Programme, or an outer

@@ -60,6 +60,26 @@ def test_counts_follow_the_actors_of_a_project(network):
     assert_exact()
 
 
+def test_two_roles_added_moved_or_removed_at_once_count_once(network):
+    first, second = network
+    project = make_project()
+    roles = [ProjectActor.Role.FUNDER, ProjectActor.Role.TECHNICAL_SUPPORT]
+    ProjectActor.objects.bulk_create(
+        [ProjectActor(project=project, organisation=first, role=role, order=n) for n, role in enumerate(roles)]
+    )
+    assert_exact()
+    assert counts() == {"network": 1, "support": 0}
+
+    project.actors.update(organisation=second)
+    assert_exact()
+    assert counts() == {"network": 0, "support": 1}
+
+    ProjectActor.objects.create(project=project, organisation=first, role=ProjectActor.Role.FUNDER, order=3)
+    project.actors.filter(organisation=second).delete()
+    assert_exact()
+    assert counts() == {"network": 1, "support": 0}
+
+
 def test_counts_follow_a_change_published_a_merge_and_a_deletion(network):
     first, second = network
     moderator = make_moderator()
