@@ -10,7 +10,7 @@ from awards.models import Nomination
 from habitat import page_cache
 from habitat.models import Organisation
 from habitat.translation import fallback_expression
-from projects.models import HousingModel, Programme, Project, ProjectActor, Stage
+from projects.models import HousingModel, Programme, Project, Stage
 from projects.models.maps import FACETS as MAP_FACETS
 
 # The choices of the filters change only when the directory does: they are remembered until
@@ -27,17 +27,8 @@ def _countries_with_projects():
 
 
 def organisations_with_projects(request=None):
-    return Organisation.objects.filter(
-        pk__in=page_cache.remembered("filter-organisations", _organisations_with_projects)
-    ).order_by("slug")
-
-
-def _organisations_with_projects():
-    # From each organisation's actors to their projects: a few index probes per organisation,
-    # where asking every public project whether it names it would read them all.
-    public_project = Project.objects.public().filter(pk=OuterRef("project"))
-    named = ProjectActor.objects.filter(organisation=OuterRef("pk")).filter(Exists(public_project))
-    return list(Organisation.objects.public().filter(Exists(named)).values_list("pk", flat=True))
+    # Each organisation's public projects are counted as they change (public_project_count).
+    return Organisation.objects.public().filter(public_project_count__gt=0).order_by("slug")
 
 
 class Sort:
