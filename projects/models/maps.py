@@ -172,6 +172,15 @@ class MapCell(models.Model):
                 fields=["level", "cell", "stage", "country", "housing_models"], name="map_cell_facets"
             )
         ]
+        indexes = [
+            # The rows across countries (every view without a country filter) apart from the
+            # rows of every country and combination of facets, which outnumber them.
+            models.Index(
+                fields=["level", "stage", "housing_models", "cell"],
+                name="map_cell_across_countries",
+                condition=Q(country=""),
+            )
+        ]
 
     def __str__(self):
         return f"level {self.level}, cell {self.cell}: {self.count}"
