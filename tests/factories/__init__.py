@@ -11,6 +11,10 @@ from projects.models import LocationPrecision, Project, ProjectActor, Stage, Sta
 
 _counter = itertools.count(1)
 
+# Where a group facing eviction lives (Nairobi), and its street: never public.
+HIDDEN_LON, HIDDEN_LAT = 36.8219417, -1.2920659
+HIDDEN_ADDRESS = "Plot 42, Riverside Lane"
+
 
 def make_organisation(**fields):
     n = next(_counter)
@@ -37,6 +41,14 @@ def make_project(*, lon=6.143, lat=46.204, organisations=(), **fields):
     for order, organisation in enumerate(organisations):
         ProjectActor.objects.create(project=project, organisation=organisation, order=order)
     return project
+
+
+def make_hidden_project(**fields):
+    """A published project of a group that asked to hide where it lives (HIDDEN_*)."""
+    fields.setdefault("address", HIDDEN_ADDRESS)
+    fields.setdefault("city", "Nairobi")
+    fields.setdefault("country", "KE")
+    return make_project(lon=HIDDEN_LON, lat=HIDDEN_LAT, location_precision=LocationPrecision.APPROXIMATE, **fields)
 
 
 def make_user(**fields):

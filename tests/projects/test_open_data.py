@@ -10,10 +10,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from projects.models import HousingModel, LocationPrecision, Status
+from projects.models import HousingModel, Status
 from projects.opendata import COLUMNS
 from projects.representation import COORDINATE_PLACES
-from tests.factories import make_project
+from tests.factories import make_hidden_project, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -37,15 +37,7 @@ def csv_rows(response):
 def directory():
     return {
         "geneva": make_project(name_en="Kalkbreite", contact_email="secret-contact@example.org", dwellings=97),
-        "hidden": make_project(
-            name_en="Riverside group",
-            country="KE",
-            city="Nairobi",
-            address="Plot 42, Riverside Lane",
-            lon=36.8219417,
-            lat=-1.2920659,
-            location_precision=LocationPrecision.APPROXIMATE,
-        ),
+        "hidden": make_hidden_project(name_en="Riverside group"),
         "dakar": make_project(
             name_en='=HYPERLINK("http://evil.example")',
             country="SN",

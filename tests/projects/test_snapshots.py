@@ -12,9 +12,9 @@ import zipfile
 import pytest
 from django.core.management import call_command
 
-from projects.models import LocationPrecision, OpenDataSnapshot, Status
+from projects.models import OpenDataSnapshot, Status
 from projects.opendata import COLUMNS
-from tests.factories import make_moderator, make_project
+from tests.factories import make_hidden_project, make_moderator, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +26,7 @@ def snapshot(media_root):
     kept = make_project(name_en="Kalkbreite", contact_email="secret-contact@example.org")
     duplicate = make_project(name_en="Kalkbreite again")
     duplicate.merge_into(kept, by=make_moderator())
-    make_project(
-        name_en="Riverside",
-        address="Plot 42, Riverside Lane",
-        lon=36.8219417,
-        lat=-1.2920659,
-        location_precision=LocationPrecision.APPROXIMATE,
-    )
+    make_hidden_project(name_en="Riverside")
     make_project(name_en="A draft", status=Status.DRAFT)
     made, created = OpenDataSnapshot.make(on=DAY)
     assert created

@@ -12,8 +12,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from habitat.urls import api
 from habitat.wsgi import application
-from projects.models import LocationPrecision, Status
-from tests.factories import make_moderator, make_organisation, make_project
+from projects.models import Status
+from tests.factories import make_hidden_project, make_moderator, make_organisation, make_project
 from tests.factories.awards import make_edition, make_nomination
 from tests.factories.hubs import make_meeting
 
@@ -31,13 +31,7 @@ def fresh_throttle():
 
 def test_projects_are_their_public_representation_and_keep_hidden_places_hidden(client):
     make_project(name_en="Kalkbreite", contact_email="secret@example.org", dwellings=97)
-    make_project(
-        name_en="Riverside",
-        address="Plot 42, Riverside Lane",
-        lon=36.8219417,
-        lat=-1.2920659,
-        location_precision=LocationPrecision.APPROXIMATE,
-    )
+    make_hidden_project(name_en="Riverside")
     make_project(name_en="A draft", status=Status.DRAFT)
 
     response = client.get(f"{API}/projects/")

@@ -13,8 +13,8 @@ from django.utils import translation
 
 from habitat.models import Organisation
 from hubs.models import MeetingPhoto
-from projects.models import LocationPrecision, ProjectPhoto, Status
-from tests.factories import make_organisation, make_project, make_user
+from projects.models import ProjectPhoto, Status
+from tests.factories import make_hidden_project, make_organisation, make_project, make_user
 from tests.factories.awards import make_award, make_edition, make_nomination
 from tests.factories.files import jpeg
 from tests.factories.hubs import make_meeting
@@ -119,15 +119,9 @@ def test_project_page_without_photo_has_no_image(client):
 
 def test_project_that_hides_its_location_shows_only_its_rounded_point_and_no_street(client, media_root):
     editor = make_user(email="kzq-editor-1904@example.org")
-    project = make_project(
+    project = make_hidden_project(
         name_en="Settlement facing eviction",
-        lon=36.8219417,
-        lat=-1.2920659,
-        location_precision=LocationPrecision.APPROXIMATE,
-        address="Plot 42, Riverside Lane",
         contact_email="kzq-contact-8841@example.org",
-        city="Nairobi",
-        country="KE",
     )
     project.editors.add(editor)
     add_photo(ProjectPhoto, project=project)

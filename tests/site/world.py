@@ -21,14 +21,19 @@ from projects.models import (
     SupportAction,
 )
 from projects.sections import SECTIONS
-from tests.factories import make_moderator, make_organisation, make_project, make_user
+from tests.factories import (
+    HIDDEN_ADDRESS,
+    HIDDEN_LAT,
+    HIDDEN_LON,
+    make_moderator,
+    make_organisation,
+    make_project,
+    make_user,
+)
 from tests.factories.awards import make_edition, make_nomination
 from tests.factories.files import jpeg, pdf
 from tests.factories.hubs import make_hub, make_meeting, make_session
 
-# Where a group facing eviction lives (Nairobi), and its street: never public.
-HIDDEN_LON, HIDDEN_LAT = 36.8219417, -1.2920659
-HIDDEN_ADDRESS = "Plot 42, Riverside Lane"
 # A draft somewhere else (Dakar), with an exact point: not public at all, nor its name.
 DRAFT_LON, DRAFT_LAT = -17.4676863, 14.7166718
 DRAFT_NAME = "Unpublished draft of Ouakam"
