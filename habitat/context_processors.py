@@ -14,7 +14,7 @@ MAP_LABELS = {
     "status_none": _("No project matches these filters."),
     # Translators: {shown_at_most} and {total} are numbers of projects.
     "status_limited": _(
-        "About {total} projects match: the map shows the {shown_at_most} newest. "
+        "About {total} projects match: the map shows {shown_at_most} of those in view. "
         "Add words or filters to see the others."
     ),
     "error": _("The map could not load the projects. The list still shows them."),

@@ -37,14 +37,19 @@ def public_point(point, precision_is_exact):
     """The point that public pages may show for ``point``."""
     if point is None:
         return None
+    return Point(*public_coordinates(point.x, point.y, precision_is_exact), srid=4326)
+
+
+def public_coordinates(longitude, latitude, precision_is_exact):
+    """``public_point`` on plain numbers: ``(longitude, latitude)``."""
     if precision_is_exact:
-        return Point(point.x, point.y, srid=4326)
+        return longitude, latitude
     cell = settings.APPROXIMATE_LOCATION_CELL_DEGREES
     # floor() puts every point of a cell on the same centre, whichever side of zero it is.
-    x = (math.floor(point.x / cell) + 0.5) * cell
-    y = (math.floor(point.y / cell) + 0.5) * cell
+    x = (math.floor(longitude / cell) + 0.5) * cell
+    y = (math.floor(latitude / cell) + 0.5) * cell
     y = max(min(y, 90.0), -90.0)
-    return Point(round(x, 6), round(y, 6), srid=4326)
+    return round(x, 6), round(y, 6)
 
 
 def interleave(x, y):

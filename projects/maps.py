@@ -1,11 +1,8 @@
 """The features of the clustered project map (served by ``views.map_json``)."""
 
 from habitat import geo
-from projects.representation import COORDINATE_PLACES, FIELDS, public_representation
-
-# A stack (projects on one spot, which no zoom can split) lists its projects in the popup
-# up to this many; a bigger one stays a cluster.
-STACK_LIST_LIMIT = 20
+from projects.models.project import STACK_LIST_LIMIT
+from projects.representation import COORDINATE_PLACES, MARKER_FIELDS, public_marker
 
 
 def _point(x, y):
@@ -20,11 +17,21 @@ def _is_listed(cell, zoom):
 
 
 def _projects_by_cell(queryset, cells, zoom):
-    """The public representation of the projects of the given cells, in one query."""
+    """The public markers of the projects of the given cells, in one query: those the cells
+    name (``members``, from ``ProjectQuerySet.clusters``), or else those in their ranges of
+    keys (``MapCell.objects.clusters``)."""
+    if not cells:
+        return {}
+    if all(cell.get("members") for cell in cells):
+        cell_of = {pk: cell["cell"] for cell in cells for pk in cell["members"]}
+        projects = queryset.filter(pk__in=cell_of)
+    else:
+        cell_of = None
+        projects = queryset.in_cells([cell["cell"] for cell in cells], zoom=zoom)
     by_cell = {}
-    if cells:
-        for project in queryset.in_cells(cells, zoom=zoom).only(*FIELDS).order_by("pk"):
-            by_cell.setdefault(project.cell, []).append(public_representation(project))
+    for project in projects.only(*MARKER_FIELDS).order_by("pk"):
+        cell = project.cell if cell_of is None else cell_of[project.pk]
+        by_cell.setdefault(cell, []).append(public_marker(project))
     return by_cell
 
 
@@ -36,7 +43,7 @@ def features(cells, projects, *, zoom):
     "stack" listing them; any other cell is a "cluster" with its count and extent. One query
     for the members, whatever the number of projects.
     """
-    members = _projects_by_cell(projects, [cell["cell"] for cell in cells if _is_listed(cell, zoom)], zoom)
+    members = _projects_by_cell(projects, [cell for cell in cells if _is_listed(cell, zoom)], zoom)
     result = []
     for cell in cells:
         projects = members.get(cell["cell"], [])

@@ -8,6 +8,7 @@ map's clustering query (which averages public points in PostGIS), nothing else t
 """
 
 from habitat.representation import SCHEMA_ORG, postal_address
+from habitat.translation import LANGUAGE_CODES
 from projects.models.project import Stage
 
 # Decimal places of published coordinates: 6 is about 10 cm, finer than any public point.
@@ -40,6 +41,11 @@ FIELDS = [
     "website",
     "published_at",
 ]
+
+
+# The fields a query must load for public_marker().
+MARKER_FIELDS = ["id", "slug", *(f"name_{code}" for code in LANGUAGE_CODES), "original_language", "city", "country"]
+MARKER_FIELDS += ["location_precision", "public_location"]
 
 
 def public_point(project):
@@ -87,6 +93,18 @@ def public_representation(project, *, absolute_url=None):
         "website": project.website,
         "original_language": project.original_language,
         "published": project.published_at.date().isoformat() if project.published_at else None,
+        "point": public_point(project),
+    }
+
+
+def public_marker(project):
+    """The part of ``public_representation`` that the map shows of a project on its own:
+    its name, page, place and public point. A map view has up to a hundred of them."""
+    return {
+        "name": project.name,
+        "url": project.get_absolute_url(),
+        "city": project.city,
+        "country_name": str(project.country.name),
         "point": public_point(project),
     }
 

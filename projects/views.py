@@ -10,7 +10,7 @@ from django.views.generic import ListView
 from django_filters.views import FilterView
 
 from habitat import geo, ratelimits
-from habitat.counting import CappedPaginator, count_or_estimate, count_up_to
+from habitat.counting import CappedPaginator, count_or_estimate
 from habitat.models import Organisation
 from habitat.page_cache import cached_for_visitors
 from habitat.ratelimits import RateLimit
@@ -237,17 +237,11 @@ def map_json(request):
         total = MapCell.objects.total(**facets)
         shown_at_most = None
     else:
-        # Any other filter: the matching projects in view are clustered themselves, the newest
-        # MAP_CLUSTERED_AT_MOST of them when a common search word fills the view.
+        # Any other filter: the matching projects in view are clustered themselves, the first
+        # MAP_CLUSTERED_AT_MOST found when a common search word fills the view.
         total, _estimated = count_or_estimate(matching, MAP_CLUSTERED_AT_MOST)
-        in_view = matching.in_bbox(bbox)
-        shown_at_most = None
-        if count_up_to(in_view, MAP_CLUSTERED_AT_MOST) > MAP_CLUSTERED_AT_MOST:
-            shown_at_most = MAP_CLUSTERED_AT_MOST
-            # Those rows alone: the filters are not asked again of every project in view.
-            newest = in_view.order_by("-pk").values("pk")[:MAP_CLUSTERED_AT_MOST]
-            matching = in_view = Project.objects.filter(pk__in=newest)
-        cells = in_view.clusters(zoom=zoom)
+        cells, complete = matching.in_bbox(bbox).clusters(zoom=zoom, at_most=MAP_CLUSTERED_AT_MOST)
+        shown_at_most = None if complete else MAP_CLUSTERED_AT_MOST
     found = maps.features(cells, matching, zoom=zoom)
     return JsonResponse(
         {
@@ -255,7 +249,7 @@ def map_json(request):
             "features": found,
             "in_view": sum(f["properties"].get("count", 1) for f in found),
             "total": total,
-            # Set when the map shows only the newest of the matching projects in view; total
+            # Set when the map shows only some of the matching projects in view; total
             # is exact up to MAP_CLUSTERED_AT_MOST, PostgreSQL's estimate past it.
             "shown_at_most": shown_at_most,
             "zoom": zoom,

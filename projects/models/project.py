@@ -2,12 +2,12 @@
 organisations involved, its photos and documents, and the one definition of who sees it."""
 
 import math
+from typing import NamedTuple
 
 import reversion
 from django import forms
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.contrib.gis.db.models import Extent
 from django.contrib.gis.measure import D
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -20,7 +20,8 @@ from django.contrib.postgres.search import (
 )
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Avg, Count, Exists, F, FloatField, Func, OuterRef, Q, Sum, Value
+from django.db import connections
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -142,6 +143,19 @@ def cluster_cell(zoom):
     return F("map_cell").bitrightshift(geo.cluster_shift(zoom))
 
 
+# A stack (projects on one spot, which no zoom can split) lists its projects in the map's
+# popup up to this many; a bigger one stays a cluster.
+STACK_LIST_LIMIT = 20
+
+
+class Clusters(NamedTuple):
+    """The map cells of some projects (``ProjectQuerySet.clusters``)."""
+
+    cells: list
+    # False when only the first ``at_most`` projects were grouped and there were more.
+    complete: bool
+
+
 # The rows that can be public: not a working copy, not a merged duplicate. The indexes that
 # public pages use are partial on these rows, so that public() can be answered from them.
 LISTED_ROWS = Q(revision_of__isnull=True, merged_into__isnull=True)
@@ -206,23 +220,48 @@ class ProjectQuerySet(models.QuerySet):
             condition |= Q(public_location__bboverlaps=polygon)
         return self.filter(condition)
 
-    def clusters(self, *, zoom):
-        """These projects grouped into the map cells of ``zoom``, in PostGIS.
+    def clusters(self, *, zoom, at_most=None):
+        """These projects grouped into the map cells of ``zoom``, in PostGIS: ``Clusters``.
 
-        Returns dicts with the cell's key, its count, the mean public position, the extent of
-        its points (a zero-size extent is a "stack" that no zoom can split): one aggregate
-        query, whatever the number of projects. Wide views of the public projects, alone or
-        by facets, are counted in advance instead (``MapCell.objects.clusters``).
+        Each cell is a dict with its key, its count, the mean public position, the extent of
+        its points (a zero-size extent is a "stack" that no zoom can split) and, for a cell of
+        up to ``STACK_LIST_LIMIT`` projects, their keys (``members``). One aggregate query,
+        whatever the number of projects. Wide views of the public projects, alone or by
+        facets, are counted in advance instead (``MapCell.objects.clusters``).
+
+        With ``at_most``, only the first that many projects PostgreSQL finds are grouped: a
+        common word in a dense view matches tens of thousands, and ordering them (by age, by
+        anything) would read every one of them first. The same reading tells whether there
+        were more.
         """
-        x = Func("public_location", function="ST_X", output_field=FloatField())
-        y = Func("public_location", function="ST_Y", output_field=FloatField())
-        return list(
-            self.order_by()
-            .annotate(cell=cluster_cell(zoom))
-            .values("cell")
-            .annotate(count=Count("pk"), x=Avg(x), y=Avg(y), extent=Extent("public_location"))
-            .order_by("-count", "cell")
-        )
+        rows = self.order_by().annotate(cell=cluster_cell(zoom)).values("pk", "cell", "public_location")
+        if at_most is not None:
+            rows = rows[: at_most + 1]
+        select, params = rows.query.sql_with_params()
+        # Written out: Django's ORM cannot aggregate over a limited subquery; min and max of
+        # the coordinates are the extent of points, exact where ST_Extent rounds to floats.
+        shown = "found" if at_most is None else f"(SELECT * FROM found LIMIT {int(at_most)}) AS shown"
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(
+                f"""
+                WITH found AS MATERIALIZED ({select})
+                SELECT cell, count(*), avg(ST_X(public_location)), avg(ST_Y(public_location)),
+                       min(ST_X(public_location)), min(ST_Y(public_location)),
+                       max(ST_X(public_location)), max(ST_Y(public_location)),
+                       CASE WHEN count(*) <= {STACK_LIST_LIMIT} THEN array_agg(pk ORDER BY pk) END,
+                       (SELECT count(*) FROM found)
+                FROM {shown}
+                GROUP BY cell ORDER BY count(*) DESC, cell
+                """,
+                params,
+            )
+            rows = cursor.fetchall()
+        cells = [
+            {"cell": cell, "count": count, "x": x, "y": y, "extent": (min_x, min_y, max_x, max_y), "members": members}
+            for cell, count, x, y, min_x, min_y, max_x, max_y, members, _found in rows
+        ]
+        found = rows[0][-1] if rows else 0
+        return Clusters(cells, complete=at_most is None or found <= at_most)
 
     def in_cells(self, cells, *, zoom):
         """These projects that fall in the given cluster cells of ``zoom``, each with its ``cell``.

@@ -36,7 +36,7 @@ def live(zoom, **facets):
         projects = projects.filter(country=facets["country"])
     if facets.get("housing_model"):
         projects = projects.with_housing_model(facets["housing_model"])
-    cells = projects.clusters(zoom=zoom)
+    cells = projects.clusters(zoom=zoom).cells
     return sorted((c["cell"], c["count"], round(c["x"], 9), round(c["y"], 9)) for c in cells)
 
 

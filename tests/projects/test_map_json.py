@@ -197,3 +197,22 @@ def test_map_json_queries_do_not_grow_with_the_number_of_projects(client, zoom):
         make_project(lon=-170 + i * 13, lat=-50 + i * 4)
         make_project(lon=-58.382, lat=-34.604)
     assert queries() == few
+
+
+def test_a_search_that_fills_the_view_shows_a_stated_number_of_its_matches(client, monkeypatch):
+    monkeypatch.setattr("projects.views.MAP_CLUSTERED_AT_MOST", 3)
+    matches = {make_project(name_en=f"Co-operative {n}", lon=6.10 + n * 0.05, lat=46.20).name for n in range(5)}
+    make_project(name_en="Kalkbreite", lon=6.12, lat=46.21)
+
+    payload = get_map(client, q="co-operative", zoom="16", bbox="6.0,46.1,6.4,46.3").json()
+    assert payload["shown_at_most"] == 3
+    assert payload["in_view"] == counts(payload) == 3
+    assert payload["total"] > 3  # past the cap: an estimate
+    # Each project shown is one of the matches, once; the one that does not match is not there.
+    shown = [f["properties"]["name"] for f in payload["features"]]
+    assert len(set(shown)) == 3 and set(shown) <= matches
+
+    # A view that holds no more than the cap shows every match in it, and says nothing more.
+    payload = get_map(client, q="co-operative", zoom="16", bbox="6.0,46.1,6.16,46.3").json()
+    assert payload["shown_at_most"] is None
+    assert {f["properties"]["name"] for f in payload["features"]} == {"Co-operative 0", "Co-operative 1"}
