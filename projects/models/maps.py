@@ -21,7 +21,7 @@ from django.db.models import Max, Min, Q, Sum
 from django.db.models.functions import Coalesce
 
 from habitat import geo
-from projects.models.project import Project, Stage
+from projects.models.project import InKeyRanges, Project, Stage
 
 # Views up to this zoom are answered from the counts (a city is zoom 12).
 AGGREGATED_ZOOMS = range(0, 13)
@@ -39,10 +39,7 @@ class MapCellQuerySet(models.QuerySet):
         level = zoom + geo.CLUSTER_LEVEL_OFFSET
         rows = self.filter(level=level)
         if not bbox.is_whole_world:
-            place = Q()
-            for first, last in geo.cell_key_ranges(bbox, level):
-                place |= Q(cell__range=(first, last))
-            rows = rows.filter(place)
+            rows = rows.filter(InKeyRanges("cell", geo.cell_key_ranges(bbox, level)))
         rows = rows.with_facets(stage=stage, country=country, housing_model=housing_model)
         grouped = (
             rows.values("cell")

@@ -21,7 +21,7 @@ from django.contrib.postgres.search import (
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models import BooleanField, Count, Exists, Expression, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -141,6 +141,33 @@ def cluster_cell(zoom):
     """The map cluster cell of each project at ``zoom``: its stored Morton key, shifted (see
     habitat.geo). Written once for the clustering query and for the projects of a cell."""
     return F("map_cell").bitrightshift(geo.cluster_shift(zoom))
+
+
+class InKeyRanges(Expression):
+    """Whether the key ``column`` lies in any of ``ranges`` (``[(first, last)]``), for filter():
+    the OR of BETWEENs that ``Q(column__range=…) | …`` gives, written in one piece. A map view
+    has tens of ranges, and Django builds each of those lookups in a tenth of a millisecond."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column, ranges):
+        super().__init__()
+        self.column = F(column) if isinstance(column, str) else column
+        self.ranges = list(ranges)
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, expressions):
+        (self.column,) = expressions
+
+    def as_sql(self, compiler, connection):
+        if not self.ranges:
+            return "FALSE", []
+        column, params = compiler.compile(self.column)
+        between = " OR ".join([f"{column} BETWEEN %s AND %s"] * len(self.ranges))
+        return f"({between})", [value for first, last in self.ranges for value in (*params, first, last)]
 
 
 # A stack (projects on one spot, which no zoom can split) lists its projects in the map's
@@ -269,10 +296,8 @@ class ProjectQuerySet(models.QuerySet):
         A cell is a range of ``map_cell`` keys: the (status, map_cell) index finds its projects.
         """
         shift = geo.cluster_shift(zoom)
-        ranges = Q()
-        for cell in cells:
-            ranges |= Q(map_cell__range=(cell << shift, ((cell + 1) << shift) - 1))
-        return self.filter(ranges).annotate(cell=cluster_cell(zoom)) if cells else self.none()
+        ranges = [(cell << shift, ((cell + 1) << shift) - 1) for cell in cells]
+        return self.filter(InKeyRanges("map_cell", ranges)).annotate(cell=cluster_cell(zoom)) if cells else self.none()
 
     def with_organisation(self, organisation):
         """Projects that name ``organisation`` (an Organisation, or an outer reference to one)."""
