@@ -2,7 +2,7 @@
 
 from habitat import geo
 from projects.models.project import STACK_LIST_LIMIT
-from projects.representation import COORDINATE_PLACES, MARKER_FIELDS, public_marker
+from projects.representation import COORDINATE_PLACES, public_markers
 
 
 def _point(x, y):
@@ -24,14 +24,14 @@ def _projects_by_cell(queryset, cells, zoom):
         return {}
     if all(cell.get("members") for cell in cells):
         cell_of = {pk: cell["cell"] for cell in cells for pk in cell["members"]}
-        projects = queryset.filter(pk__in=cell_of)
+        members = public_markers(queryset.filter(pk__in=cell_of).order_by("pk"))
+        markers = [(cell_of[pk], marker) for pk, marker in members]
     else:
-        cell_of = None
-        projects = queryset.in_cells([cell["cell"] for cell in cells], zoom=zoom)
+        projects = queryset.in_cells([cell["cell"] for cell in cells], zoom=zoom).order_by("pk")
+        markers = public_markers(projects, key="cell")
     by_cell = {}
-    for project in projects.only(*MARKER_FIELDS).order_by("pk"):
-        cell = project.cell if cell_of is None else cell_of[project.pk]
-        by_cell.setdefault(cell, []).append(public_marker(project))
+    for cell, marker in markers:
+        by_cell.setdefault(cell, []).append(marker)
     return by_cell
 
 

@@ -216,3 +216,15 @@ def test_a_search_that_fills_the_view_shows_a_stated_number_of_its_matches(clien
     payload = get_map(client, q="co-operative", zoom="16", bbox="6.0,46.1,6.16,46.3").json()
     assert payload["shown_at_most"] is None
     assert {f["properties"]["name"] for f in payload["features"]} == {"Co-operative 0", "Co-operative 1"}
+
+
+def test_map_json_names_each_project_in_the_visitor_s_language_or_else_in_its_own(client):
+    make_project(name_en="", name_fr="Les Choux", original_language="fr", lon=6.14, lat=46.20, country="FR")
+    make_project(name_en="The Cabbages", name_es="Las Coles", original_language="es", lon=-3.70, lat=40.42)
+
+    def markers(language):
+        payload = client.get("/projects/map.json", {"bbox": WORLD, "zoom": "2"}, headers={"accept-language": language})
+        return {f["properties"]["name"]: f["properties"]["country"] for f in payload.json()["features"]}
+
+    assert markers("en") == {"Les Choux": "France", "The Cabbages": "Switzerland"}
+    assert markers("es") == {"Les Choux": "Francia", "Las Coles": "Suiza"}
