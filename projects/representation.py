@@ -9,12 +9,11 @@ what a group asked to hide is decided here once.
 """
 
 from django.db.models import FloatField, Func
-from django.urls import reverse
 from django_countries.fields import Country
 
 from habitat.representation import SCHEMA_ORG, postal_address
 from habitat.translation import fallback_expression
-from projects.models.project import Stage
+from projects.models.project import Project, Stage
 
 # Decimal places of published coordinates: 6 is about 10 cm, finer than any public point.
 COORDINATE_PLACES = 6
@@ -123,13 +122,11 @@ def public_markers(projects, *, key="pk"):
             country_names[country] = str(Country(country).name)
         marker = {
             "name": row["shown_name"] or "",
-            "url": reverse("projects:detail", kwargs={"slug": row["slug"]}),
+            "url": Project.url_of(row["slug"]),
             "city": row["city"],
             "country_name": country_names[country],
-            "point": {
-                "latitude": round(row["latitude"], COORDINATE_PLACES),
-                "longitude": round(row["longitude"], COORDINATE_PLACES),
-            },
+            # Rounded to COORDINATE_PLACES where the map writes it (maps._point).
+            "point": {"latitude": row["latitude"], "longitude": row["longitude"]},
         }
         markers.append((row[key], marker))
     return markers

@@ -505,7 +505,12 @@ class Project(Moderated, WorkingCopies, models.Model):
         return self.name or self.slug
 
     def get_absolute_url(self):
-        return reverse("projects:detail", kwargs={"slug": self.slug})
+        return self.url_of(self.slug)
+
+    @staticmethod
+    def url_of(slug):
+        """The page of the project with ``slug``: for outputs that read values, not models."""
+        return reverse("projects:detail", kwargs={"slug": slug})
 
     def clean(self):
         super().clean()
