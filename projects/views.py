@@ -236,13 +236,16 @@ def map_json(request):
         cells = MapCell.objects.clusters(zoom=zoom, bbox=bbox, **facets)
         total = MapCell.objects.total(**facets)
         shown_at_most = None
+        # The projects of its small cells: the same as the filters give, read by their cells.
+        members_of = Project.objects.public().with_facets(**facets)
     else:
         # Any other filter: the matching projects in view are clustered themselves, the first
         # MAP_CLUSTERED_AT_MOST found when a common search word fills the view.
         total, _estimated = count_or_estimate(matching, MAP_CLUSTERED_AT_MOST)
         cells, complete = matching.in_bbox(bbox).clusters(zoom=zoom, at_most=MAP_CLUSTERED_AT_MOST)
         shown_at_most = None if complete else MAP_CLUSTERED_AT_MOST
-    found = maps.features(cells, matching, zoom=zoom)
+        members_of = matching
+    found = maps.features(cells, members_of, zoom=zoom)
     return JsonResponse(
         {
             "type": "FeatureCollection",

@@ -170,6 +170,30 @@ class InKeyRanges(Expression):
         return f"({between})", [value for first, last in self.ranges for value in (*params, first, last)]
 
 
+class Holds(Expression):
+    """Whether the array ``column`` holds ``value``, for filter(): ``value = ANY(column)``, which
+    PostgreSQL tests on each row it reads, where ``column__contains=[value]`` may be read from
+    the column's GIN index."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, column, value):
+        super().__init__()
+        self.column = F(column) if isinstance(column, str) else column
+        self.value = value
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, expressions):
+        (self.column,) = expressions
+
+    def as_sql(self, compiler, connection):
+        column, params = compiler.compile(self.column)
+        return f"%s = ANY({column})", [self.value, *params]
+
+
 # A stack (projects on one spot, which no zoom can split) lists its projects in the map's
 # popup up to this many; a bigger one stays a cluster.
 STACK_LIST_LIMIT = 20
@@ -305,6 +329,25 @@ class ProjectQuerySet(models.QuerySet):
 
     def with_housing_model(self, housing_model):
         return self.filter(housing_models__contains=[housing_model])
+
+    def with_facets(self, *, stage=None, country=None, housing_model=None):
+        """These projects with the map's facets (``ProjectFilter.facets()``), as the projects
+        of a map's small cells are read (``in_cells``): the same projects as the list's filters
+        give, the housing model tested on each row found by its cell.
+
+        ``with_housing_model`` lets PostgreSQL read the housing models' index, which finds a
+        rare model among millions; beside the cells' key ranges it would also read it for a
+        common one, and its estimate of that index's cost is far too low: every co-operative
+        of the world read to keep the few of a view (30 to 80 ms instead of 3).
+        """
+        projects = self
+        if stage:
+            projects = projects.filter(stage=stage)
+        if country:
+            projects = projects.filter(country=country)
+        if housing_model:
+            projects = projects.filter(Holds("housing_models", housing_model))
+        return projects
 
     def recount_organisations(self):
         """Count again every organisation's public projects (Organisation.public_project_count,
