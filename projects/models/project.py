@@ -1,6 +1,7 @@
 """A project and its parts: what it is, where it is (exact and public points), the
 organisations involved, its photos and documents, and the one definition of who sees it."""
 
+import functools
 import math
 from typing import NamedTuple
 
@@ -23,9 +24,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections
 from django.db.models import BooleanField, Count, Exists, Expression, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Upper
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django_countries.fields import CountryField
 
 from habitat import geo
@@ -192,6 +193,18 @@ class Holds(Expression):
     def as_sql(self, compiler, connection):
         column, params = compiler.compile(self.column)
         return f"%s = ANY({column})", [self.value, *params]
+
+
+# Stands for a slug in a reversed address, to find what comes before and after it.
+_SLUG_PLACE = "SLUG-PLACE"
+
+
+@functools.lru_cache(maxsize=64)
+def _page_address_around_slug(language, urlconf, script_prefix):
+    """What comes before and after the slug in a project page's address, for the language,
+    URLconf and script prefix that reverse() reads (the arguments are its cache key)."""
+    before, after = reverse("projects:detail", kwargs={"slug": _SLUG_PLACE}).split(_SLUG_PLACE)
+    return before, after
 
 
 # A stack (projects on one spot, which no zoom can split) lists its projects in the map's
@@ -552,8 +565,14 @@ class Project(Moderated, WorkingCopies, models.Model):
 
     @staticmethod
     def url_of(slug):
-        """The page of the project with ``slug``: for outputs that read values, not models."""
-        return reverse("projects:detail", kwargs={"slug": slug})
+        """The page of the project with ``slug``: for outputs that read values, not models.
+
+        The address around the slug is reversed once per language (a quarter of a millisecond
+        each time: a map lists a hundred projects, an export a million)."""
+        before, after = _page_address_around_slug(
+            get_language(), get_urlconf(settings.ROOT_URLCONF), get_script_prefix()
+        )
+        return f"{before}{slug}{after}"
 
     def clean(self):
         super().clean()

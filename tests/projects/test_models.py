@@ -1,6 +1,8 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse, set_script_prefix
+from django.utils import translation
 
 from projects.models import LocationPrecision, Project, Stage, Status
 from tests.factories import make_project
@@ -80,3 +82,17 @@ def test_reading_a_text_falls_back_to_the_original_language():
         assert project.summary == "Cooperativa en cesión de uso."
     with translation.override("en"):
         assert project.summary == "A group of families building their homes together."
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_a_project_s_address_is_the_one_its_url_pattern_gives(language):
+    project = make_project()
+    with translation.override(language):
+        assert project.get_absolute_url() == reverse("projects:detail", kwargs={"slug": project.slug})
+        assert project.get_absolute_url() == f"/{language}/projects/{project.slug}/"
+        # Served under a path (SCRIPT_NAME), as reverse() writes it.
+        set_script_prefix("/habitat/")
+        try:
+            assert Project.url_of(project.slug) == f"/habitat/{language}/projects/{project.slug}/"
+        finally:
+            set_script_prefix("/")
