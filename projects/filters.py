@@ -1,3 +1,6 @@
+import copy
+import functools
+
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef
@@ -135,6 +138,18 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_nothing(self, queryset, name, value):
         # Sorting is applied after every filter, in filter_queryset().
         return queryset
+
+    @classmethod
+    @functools.cache
+    def _form_class(cls):
+        filters = copy.deepcopy(cls.base_filters)
+        fields = {name: filter_.field for name, filter_ in filters.items()}
+        return type(f"{cls.__name__}Form", (cls._meta.form,), fields)
+
+    def get_form_class(self):
+        # The fields depend on nothing of the request (their choices are read when used):
+        # the form is made once, not built anew for each request (a map's data asks often).
+        return self._form_class()
 
     @property
     def search_text(self):

@@ -70,6 +70,16 @@ def test_list_shows_only_published_projects(client):
     assert "Not public" not in response.text
 
 
+def test_the_filters_offer_the_organisations_and_countries_of_the_directory_as_it_is_now(client):
+    client.get("/en/projects/")  # the form is made once; its choices are read on each request
+    make_project(name_en="Zona 3", country="UY", organisations=[make_organisation(name_en="FUCVAM", slug="fucvam")])
+    form = client.get("/fr/projects/").context["filter"].form
+    assert ("UY", "Uruguay") in list(form.fields["country"].choices)
+    assert "fucvam" in [str(value) for value, _label in form.fields["organisation"].choices]
+    assert form.fields["country"].choices[0] == ("", "Tous les pays")
+    assert listed_names(client.get("/en/projects/", {"organisation": "fucvam"})) == ["Zona 3"]
+
+
 def test_list_filters_by_country_stage_model_organisation_and_neighbourhood(client):
     fucvam = make_organisation(name_en="FUCVAM", slug="fucvam")
     make_project(name_en="Zona 3", country="UY", organisations=[fucvam], housing_models=["mutual_aid_cooperative"])
