@@ -144,24 +144,31 @@ def cluster_cell(zoom):
     return F("map_cell").bitrightshift(geo.cluster_shift(zoom))
 
 
-class InKeyRanges(Expression):
-    """Whether the key ``column`` lies in any of ``ranges`` (``[(first, last)]``), for filter():
-    the OR of BETWEENs that ``Q(column__range=…) | …`` gives, written in one piece. A map view
-    has tens of ranges, and Django builds each of those lookups in a tenth of a millisecond."""
+class ColumnCondition(Expression):
+    """A condition on one column, for filter(), written in SQL by ``as_sql``."""
 
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, column, ranges):
+    def __init__(self, column):
         super().__init__()
         self.column = F(column) if isinstance(column, str) else column
-        self.ranges = list(ranges)
 
     def get_source_expressions(self):
         return [self.column]
 
     def set_source_expressions(self, expressions):
         (self.column,) = expressions
+
+
+class InKeyRanges(ColumnCondition):
+    """Whether the key ``column`` lies in any of ``ranges`` (``[(first, last)]``): the OR of
+    BETWEENs that ``Q(column__range=…) | …`` gives, written in one piece. A map view has tens
+    of ranges, and Django builds each of those lookups in a tenth of a millisecond."""
+
+    def __init__(self, column, ranges):
+        super().__init__(column)
+        self.ranges = list(ranges)
 
     def as_sql(self, compiler, connection):
         if not self.ranges:
@@ -171,24 +178,14 @@ class InKeyRanges(Expression):
         return f"({between})", [value for first, last in self.ranges for value in (*params, first, last)]
 
 
-class Holds(Expression):
-    """Whether the array ``column`` holds ``value``, for filter(): ``value = ANY(column)``, which
-    PostgreSQL tests on each row it reads, where ``column__contains=[value]`` may be read from
-    the column's GIN index."""
-
-    conditional = True
-    output_field = BooleanField()
+class Holds(ColumnCondition):
+    """Whether the array ``column`` holds ``value``: ``value = ANY(column)``, which PostgreSQL
+    tests on each row it reads, where ``column__contains=[value]`` may be read from the
+    column's GIN index."""
 
     def __init__(self, column, value):
-        super().__init__()
-        self.column = F(column) if isinstance(column, str) else column
+        super().__init__(column)
         self.value = value
-
-    def get_source_expressions(self):
-        return [self.column]
-
-    def set_source_expressions(self, expressions):
-        (self.column,) = expressions
 
     def as_sql(self, compiler, connection):
         column, params = compiler.compile(self.column)
