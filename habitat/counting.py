@@ -43,30 +43,29 @@ def count_or_estimate(queryset, cap, *, counted=None):
 
 
 class CappedPaginator(Paginator):
-    """Pages over at most ``cap`` rows of ``object_list``.
+    """Pages over at most ``cap`` rows of ``object_list``: the rows that match (``matching``, by
+    default the listed rows themselves), or ``cap`` of them in some order.
 
-    ``total`` is the number of rows that match (``matching``, by default the listed rows): exact
-    up to the cap and then estimated, ``total_is_estimate`` telling which.
+    ``total`` is the number of rows that match: exact up to the cap and then estimated,
+    ``total_is_estimate`` telling which. It is counted once, or given: ``counted`` (counted up
+    to ``cap + 1`` by the caller) or ``known_total`` (the exact number, kept counted).
     """
 
-    def __init__(self, object_list, per_page, *, cap, matching=None, known_total=None, **kwargs):
+    def __init__(self, object_list, per_page, *, cap, matching=None, counted=None, known_total=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap
         self.matching = object_list if matching is None else matching
-        # The exact number, when the caller keeps it counted (the map's counts in advance).
+        self.counted = counted
         self.known_total = known_total
 
     @cached_property
     def _matching_up_to_cap(self):
-        return count_up_to(self.matching, self.cap)
+        return count_up_to(self.matching, self.cap) if self.counted is None else self.counted
 
     @cached_property
     def count(self):
-        # Listing every match (no search ranked among the newest): one count serves both.
-        listed = (
-            self._matching_up_to_cap if self.object_list is self.matching else count_up_to(self.object_list, self.cap)
-        )
-        return min(listed, self.cap)
+        # Every match is listed, or cap of them: one count serves the pages and the total.
+        return min(self._matching_up_to_cap, self.cap)
 
     @cached_property
     def _total(self):

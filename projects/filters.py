@@ -174,11 +174,16 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset.order_by(*orderings[sort])
 
     def listed(self, queryset):
-        """What the list shows of the matching ``queryset`` (``qs``): all of it, in order, or
-        for the best matches of a search, those among the newest ``listed_at_most``."""
+        """``(listed, counted)``: what the list shows of the matching ``queryset`` (``qs``), and
+        how many match up to ``listed_at_most + 1`` when that was found on the way (else None).
+
+        That is all of them, in order; or, for the best matches of a search, the newest
+        ``listed_at_most`` ranked, read in one pass that also counts them.
+        """
         if self.is_valid() and self.chosen_sort == Sort.RELEVANCE:
-            return queryset.best_matches_among_newest(self.listed_at_most)
-        return queryset
+            newest = queryset.newest_keys(self.listed_at_most + 1)
+            return queryset.best_matches_among(newest[: self.listed_at_most]), len(newest)
+        return queryset, None
 
     @property
     def filter_names(self):

@@ -8,7 +8,10 @@ averages public points in PostGIS), nothing else turns ``public_location`` into 
 what a group asked to hide is decided here once.
 """
 
+import functools
+
 from django.db.models import FloatField, Func
+from django.utils.translation import get_language
 from django_countries.fields import Country
 
 from habitat.representation import SCHEMA_ORG, postal_address
@@ -47,6 +50,18 @@ FIELDS = [
 ]
 
 
+@functools.lru_cache(maxsize=1024)
+def _country_name(code, language):
+    # django-countries translates the name in the active language, which is the cache's key.
+    return str(Country(code).name)
+
+
+def country_name(code):
+    """The name of the country ``code`` in the active language (looked up once per language:
+    the map's markers and the exports name a country for each project)."""
+    return _country_name(code, get_language())
+
+
 def public_point(project):
     """``{"latitude", "longitude", "approximate"}`` of the point the public may see, or None."""
     point = project.public_location
@@ -76,7 +91,7 @@ def public_representation(project, *, absolute_url=None):
         "url": absolute_url(url) if absolute_url else url,
         "city": project.city,
         "country": project.country.code,
-        "country_name": str(project.country.name),
+        "country_name": country_name(project.country.code),
         "address": project.public_address,
         "stage": project.stage,
         # The stage's own label: get_stage_display() translates every stage to find it, a
@@ -114,17 +129,13 @@ def public_markers(projects, *, key="pk"):
         longitude=Func("public_location", function="ST_X", output_field=FloatField()),
         latitude=Func("public_location", function="ST_Y", output_field=FloatField()),
     )
-    country_names = {}
     markers = []
     for row in rows:
-        country = row["country"]
-        if country not in country_names:
-            country_names[country] = str(Country(country).name)
         marker = {
             "name": row["shown_name"] or "",
             "url": Project.url_of(row["slug"]),
             "city": row["city"],
-            "country_name": country_names[country],
+            "country_name": country_name(row["country"]),
             # Rounded to COORDINATE_PLACES where the map writes it (maps._point).
             "point": {"latitude": row["latitude"], "longitude": row["longitude"]},
         }

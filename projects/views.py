@@ -53,15 +53,22 @@ class ProjectListView(FilterView):
         return Project.objects.public()
 
     def paginate_queryset(self, queryset, page_size):
-        return super().paginate_queryset(self.filterset.listed(queryset), page_size)
+        listed, self.counted = self.filterset.listed(queryset)
+        return super().paginate_queryset(listed, page_size)
 
     def get_paginator(self, queryset, per_page, **kwargs):
         # Counts every matching project (self.object_list), lists at most listed_at_most. With
         # the map's filters alone, the map's counts say exactly how many match.
-        cap = self.filterset.listed_at_most
         facets = self.filterset.facets()
-        known = MapCell.objects.total(**facets) if facets is not None else None
-        return CappedPaginator(queryset, per_page, cap=cap, matching=self.object_list, known_total=known, **kwargs)
+        return CappedPaginator(
+            queryset,
+            per_page,
+            cap=self.filterset.listed_at_most,
+            matching=self.object_list,
+            counted=self.counted,
+            known_total=MapCell.objects.total(**facets) if facets is not None else None,
+            **kwargs,
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -74,6 +74,23 @@ def test_a_search_past_the_cap_ranks_the_newest_matches_best_first(client, cap):
     assert "5 projects match" in response.text  # counted exactly: 5 is cap + 1
 
 
+def test_a_search_reads_its_matches_once_for_the_count_and_the_ranked_page(client, cap):
+    """A common word matches half the directory: the newest matches are read once, and both
+    the number shown and the ranked page come from them."""
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(6):
+        make_project(name_en=f"Co-operative {n}")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/en/projects/?q=co-operative")
+
+    reading_matches = [q["sql"] for q in queries if "@@" in q["sql"] and not q["sql"].startswith("EXPLAIN")]
+    assert len(reading_matches) == 1
+    assert len(cards(response)) == 4
+    assert response.context["paginator"].count == 4
+    assert response.context["paginator"].total >= 5
+
+
 @pytest.mark.parametrize(
     "queryset, index",
     [

@@ -85,6 +85,23 @@ def test_reading_a_text_falls_back_to_the_original_language():
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_the_name_sql_reads_is_the_name_a_project_shows(language):
+    """Sorting by name and the map's markers read the name in SQL (fallback_expression): the
+    same text as ``project.name`` in every language, whatever translations exist."""
+    from habitat.translation import fallback_expression
+
+    make_project(name_en="", name_fr="La Borda", original_language="fr")
+    make_project(name_en="Ada's Yard", name_fr="", name_es="El Patio de Ada", original_language="es")
+    make_project(name_en="", name_fr="", name_es="Cañada Real", original_language="es")
+    make_project(name_en="Tower Co-op", name_fr="Coop de la Tour", original_language="en")
+    with translation.override(language):
+        rows = Project.objects.annotate(shown=fallback_expression("name")).order_by("pk")
+        assert [row.shown for row in rows] == [row.name for row in rows]
+        by_name = Project.objects.order_by(fallback_expression("name")).values_list("pk", flat=True)
+        assert list(by_name) == [p.pk for p in sorted(rows, key=lambda p: p.name)]
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
 def test_a_project_s_address_is_the_one_its_url_pattern_gives(language):
     project = make_project()
     with translation.override(language):
