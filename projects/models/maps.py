@@ -16,7 +16,7 @@ every row exact again.
 """
 
 from django.contrib.postgres.fields import ArrayField
-from django.db import connection, connections, models
+from django.db import connection, connections, models, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
@@ -111,7 +111,8 @@ class MapCellQuerySet(models.QuerySet):
         columns = (
             "level, cell, stage, country, housing_models, count, dwellings, sum_x, sum_y, min_x, min_y, max_x, max_y"
         )
-        with connection.cursor() as cursor:
+        # All or nothing: a failure half-way must not leave the map without its counts.
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {table}")
             cursor.execute(
                 f"""
