@@ -231,7 +231,8 @@ def map_json(request):
         zoom = geo.parse_zoom(request.GET.get("zoom", "2"))
     except geo.BadMapRequest as error:
         return _bad_request(str(error))
-    filterset = ProjectFilter(request.GET, queryset=Project.objects.public(), request=request)
+    public = Project.objects.public()
+    filterset = ProjectFilter(request.GET, queryset=public, request=request)
     if not filterset.is_valid():
         errors = {name: [str(e) for e in errs] for name, errs in filterset.form.errors.items()}
         return _bad_request(_("Some filters are not valid."), errors)
@@ -244,7 +245,7 @@ def map_json(request):
         total = MapCell.objects.total(**facets)
         shown_at_most = None
         # The projects of its small cells: the same as the filters give, read by their cells.
-        members_of = Project.objects.public().with_facets(**facets)
+        members_of = public.with_facets(**facets)
     else:
         # Any other filter: the matching projects in view are clustered themselves, the first
         # MAP_CLUSTERED_AT_MOST found when a common search word fills the view.
