@@ -63,7 +63,7 @@ class FallbackText(Expression):
 
     def __init__(self, name, language):
         super().__init__()
-        self.name, self.language = name, language
+        self.language = language
         self.original = F("original_language")
         self.columns = [F(to_attribute(name, code)) for code in LANGUAGE_CODES]
 
