@@ -8,20 +8,44 @@ another filter than by page 400.
 
 import json
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
+from django.db import connections
 from django.utils.functional import cached_property
+
+
+def _keys_sql(queryset):
+    """The SQL that selects the keys of ``queryset``, and its parameters: compiled once where
+    the rows are both counted and estimated (Django takes a millisecond to compile a search)."""
+    # Only the key: an annotation (a search's rank) would be computed for every row counted.
+    try:
+        return queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # none(), or a filter that nothing can match: no query to ask
+        return None
+
+
+def _count_up_to(cursor, keys, cap):
+    if keys is None:
+        return 0
+    sql, params = keys
+    cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT {int(cap) + 1}) AS matching", params)
+    return cursor.fetchone()[0]
+
+
+def _estimated_count(cursor, keys):
+    if keys is None:
+        return 0
+    sql, params = keys
+    cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+    plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return int(plan[0]["Plan"]["Plan Rows"])
 
 
 def count_up_to(queryset, cap):
     """The number of rows of ``queryset``, or ``cap + 1`` if it has more: it stops reading there."""
-    # Only the key: an annotation (a search's rank) would be computed for every row counted.
-    return queryset.order_by().values("pk")[: cap + 1].count()
-
-
-def estimated_count(queryset):
-    """PostgreSQL's estimate of the rows of ``queryset``, from its planner: no row is read."""
-    plan = json.loads(queryset.order_by().explain(format="json"))
-    return int(plan[0]["Plan"]["Plan Rows"])
+    with connections[queryset.db].cursor() as cursor:
+        return _count_up_to(cursor, _keys_sql(queryset), cap)
 
 
 def rounded(number):
@@ -32,11 +56,13 @@ def rounded(number):
 
 def count_or_estimate(queryset, cap, *, counted=None):
     """``(number, is_estimate)``: the exact number of rows up to ``cap`` (``counted``, if the
-    caller has it), past it PostgreSQL's estimate. The estimate is asked whatever the size, so
-    that a page asks as many queries at any size."""
-    if counted is None:
-        counted = count_up_to(queryset, cap)
-    estimate = estimated_count(queryset)
+    caller has it), past it PostgreSQL's estimate, from its planner (no row is read). The
+    estimate is asked whatever the size, so that a page asks as many queries at any size."""
+    keys = _keys_sql(queryset)
+    with connections[queryset.db].cursor() as cursor:
+        if counted is None:
+            counted = _count_up_to(cursor, keys, cap)
+        estimate = _estimated_count(cursor, keys)
     if counted <= cap:
         return counted, False
     return max(rounded(estimate), counted), True

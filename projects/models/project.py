@@ -236,6 +236,8 @@ class Clusters(NamedTuple):
     cells: list
     # False when only the first ``at_most`` projects were grouped and there were more.
     complete: bool
+    # How many projects were read: all of them, or ``at_most + 1`` when there were more.
+    found: int
 
 
 # The rows that can be public: not a working copy, not a merged duplicate. The indexes that
@@ -346,7 +348,7 @@ class ProjectQuerySet(models.QuerySet):
             for cell, count, x, y, min_x, min_y, max_x, max_y, members, _found in rows
         ]
         found = rows[0][-1] if rows else 0
-        return Clusters(cells, complete=at_most is None or found <= at_most)
+        return Clusters(cells, complete=at_most is None or found <= at_most, found=found)
 
     def in_cells(self, cells, *, zoom):
         """These projects that fall in the given cluster cells of ``zoom``, each with its ``cell``.
@@ -354,7 +356,8 @@ class ProjectQuerySet(models.QuerySet):
         A cell is a range of ``map_cell`` keys: the (status, map_cell) index finds its projects.
         """
         shift = geo.cluster_shift(zoom)
-        ranges = [(cell << shift, ((cell + 1) << shift) - 1) for cell in cells]
+        # Neighbouring cells often follow each other in key order: one range for each run.
+        ranges = geo.merged_ranges((cell << shift, ((cell + 1) << shift) - 1) for cell in cells)
         return self.filter(InKeyRanges("map_cell", ranges)).annotate(cell=cluster_cell(zoom)) if cells else self.none()
 
     def with_organisation(self, organisation):
@@ -542,8 +545,13 @@ class Project(Moderated, WorkingCopies, models.Model):
         ordering = [F("published_at").desc(nulls_last=True), "-pk"]
         permissions = [("moderate_project", _("Can moderate projects"))]
         indexes = [
-            # Every cluster cell is a range of map_cell: per-level aggregates will scan it.
-            models.Index(fields=["status", "map_cell"], condition=LISTED_ROWS, name="project_status_cell"),
+            # Every cluster cell is a range of map_cell: a map view reads its small cells'
+            # projects by these ranges. The stage beside the key lets a view of one stage pass
+            # over the others' projects in the index, not on the table (541 rows read for 28
+            # shown in a country view of two facets, at a million projects).
+            models.Index(
+                fields=["status", "map_cell", "stage"], condition=LISTED_ROWS, name="project_status_cell_stage"
+            ),
             models.Index(fields=["status", "country"], condition=LISTED_ROWS, name="project_status_country"),
             # Probable duplicates in the same city (similar_to() compares cities case-blind).
             models.Index("status", "country", Upper("city"), name="project_status_city"),

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.contrib.gis.geos import Point
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from habitat import geo
 from projects.filters import ProjectFilter
@@ -135,7 +136,7 @@ def test_a_cell_is_a_range_of_keys_that_the_map_cell_index_can_read(directory):
     cell = geo.map_cell(directory[0].public_location) >> geo.cluster_shift(12)
     query = Project.objects.public().in_cells([cell], zoom=12).order_by("pk")
     assert list(query.values_list("pk", flat=True)) == [directory[0].pk, directory[1].pk]
-    # A range of the stored key (the second column of project_status_cell), not an expression
+    # A range of the stored key (the second column of project_status_cell_stage), not an expression
     # of it that no index holds.
     where = str(query.query).split("WHERE", 1)[1].split("ORDER BY")[0]
     assert '"projects_project"."map_cell" BETWEEN' in where and ">>" not in where
@@ -185,3 +186,54 @@ def test_the_housing_model_of_small_cells_is_tested_on_the_rows_their_keys_find(
     query = Project.objects.public().with_facets(housing_model=HousingModel.COOPERATIVE)
     where = str(query.query).split("WHERE", 1)[1]
     assert 'cooperative = ANY("projects_project"."housing_models")' in where and "@>" not in where
+
+
+def test_neighbouring_cells_are_read_as_one_range_of_keys(directory):
+    # Four quadrants of one cell, in key order, and a cell apart from them.
+    shift = geo.cluster_shift(12)
+    first = geo.map_cell(directory[0].public_location) >> shift
+    quadrants = [(first & ~3) + n for n in range(4)]
+    cells = [*quadrants, quadrants[-1] + 10]
+    query = Project.objects.public().in_cells(cells, zoom=12).order_by("pk")
+    where = str(query.query).split("WHERE", 1)[1]
+    assert where.count("BETWEEN") == 2
+    one_by_one = Project.objects.none()
+    for cell in cells:
+        one_by_one |= Project.objects.public().in_cells([cell], zoom=12)
+    assert list(query.values_list("pk", "cell")) == list(one_by_one.order_by("pk").values_list("pk", "cell"))
+    assert directory[0].pk in query.values_list("pk", flat=True)
+
+
+def test_a_view_of_one_stage_passes_over_the_others_in_the_map_cell_index(directory):
+    cell = geo.map_cell(directory[0].public_location) >> geo.cluster_shift(12)
+    query = Project.objects.public().with_facets(stage=Stage.INHABITED).in_cells([cell], zoom=12).order_by()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = json.loads(query.explain(format="json"))
+    scans = []
+
+    def walk(node):
+        scans.append(node)
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(plan[0]["Plan"])
+    reading = [node for node in scans if node.get("Index Name") == "project_status_cell_stage"]
+    assert reading and all("stage" in node["Index Cond"] for node in reading), json.dumps(plan, indent=1)
+    in_cell = [
+        p.pk
+        for p in Project.objects.public().filter(stage=Stage.INHABITED)
+        if geo.map_cell(p.public_location) >> geo.cluster_shift(12) == cell
+    ]
+    assert sorted(query.values_list("pk", flat=True)) == sorted(in_cell) and directory[0].pk in in_cell
+
+
+def test_a_search_of_the_whole_world_is_counted_by_its_clustering(client, directory):
+    view = "/projects/map.json?bbox=-180,-90,180,90&zoom=2&q=co-operative"
+    with CaptureQueriesContext(connection) as queries:
+        answer = json.loads(client.get(view).content)
+    matching = Project.objects.public().search("co-operative").count()
+    assert answer["total"] == answer["in_view"] == matching > 0
+    assert not [q for q in queries if q["sql"].startswith("SELECT count(*) FROM (")]
+    # A view of part of the world counts the matches apart: the same total.
+    assert json.loads(client.get(view.replace("-90,180,90", "-60,180,75")).content)["total"] == matching
