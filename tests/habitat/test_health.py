@@ -8,8 +8,9 @@ from django_tasks_db.models import DBTaskResult
 from habitat.mail import queue_email
 from projects.models import Project
 from tests.factories import make_project
+from tests.shared import TEST_REDIS_URL
 
-REDIS = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/15"}
+REDIS = {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": TEST_REDIS_URL}
 REDIS_OPTIONS = {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25, "IGNORE_EXCEPTIONS": True}
 
 

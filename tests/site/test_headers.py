@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
+from tests.shared import TEST_REDIS_URL
+
 # The servers started here read the test database: the mark makes the session create it even
 # when these are the only tests run (otherwise they would read the real database).
 pytestmark = pytest.mark.django_db
@@ -36,7 +38,7 @@ print(json.dumps({"status": response.status_code, "headers": dict(response.heade
 
 
 def run_in_production(*args, database=None):
-    env = {**os.environ, **PRODUCTION, "DJANGO_SETTINGS_MODULE": "habitat.settings"}
+    env = {**os.environ, **PRODUCTION, "REDIS_URL": TEST_REDIS_URL, "DJANGO_SETTINGS_MODULE": "habitat.settings"}
     # The test run allows async-unsafe calls for its live browser server; production never does.
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     if database:

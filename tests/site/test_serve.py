@@ -16,6 +16,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.shared import TEST_REDIS_URL
+
 # The servers started here read the test database: the mark makes the session create it even
 # when these are the only tests run (otherwise they would read the real database).
 pytestmark = pytest.mark.django_db
@@ -58,6 +60,7 @@ def production_server(django_db_setup, django_db_blocker, tmp_path_factory, acce
     port = free_port()
     env = {
         **os.environ,
+        "REDIS_URL": TEST_REDIS_URL,
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": "a-test-secret-key-for-the-production-server-0123456789abcdefghij",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",

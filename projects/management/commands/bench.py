@@ -18,16 +18,20 @@ import subprocess
 import time
 import warnings
 from collections import Counter
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 import django
+from django.core.cache import caches
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db.utils import load_backend
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils.text import slugify
 
-from habitat import geo
+from habitat import geo, page_cache
 from habitat.models import Organisation
 from projects.models import (
     HousingModel,
@@ -653,14 +657,48 @@ class Command(BaseCommand):
             seeding = self.seed(sizes[0], options["seed"])
             self.stdout.write(f"Seeded {sizes[0]:,} projects in {seeding['total']:.0f} s.")
             return
-        self.print_machine(database)
-        results = {}
-        for size in sizes:
-            self.stdout.write("")
-            seeding = self.seed(size, options["seed"])
-            results[size] = self.measure(size, seeding, options["requests"])
+        directories = [self.directory(size, database, largest=size == max(sizes)) for size in sizes]
+        self.print_machine(directories)
+        seedings = {}
+        for directory in directories:
+            self.use(directory)
+            self.stdout.write(f"Seeding {directory.size:,} projects into {directory.database}")
+            seedings[directory.size] = self.seed(directory.size, options["seed"])
+        results = self.measure(directories, seedings, options["requests"])
         if len(sizes) > 1:
             self.print_side_by_side(results)
+
+    # --- One database per size, measured in turn request by request -------------------
+
+    def directory(self, size, database, *, largest):
+        """The database of one size: the one given for the largest, ``<name>_<size>_bench``
+        beside it for the others (created and migrated here), and a pages cache of its own.
+
+        Each size keeps its own database so that the sizes can be timed in turn, one request
+        each, while the machine's speed drifts: a shared machine moves by half within an hour,
+        which a run that measured one size and then the other read as growth."""
+        name = database if largest else f"{database.removesuffix('_bench')}_{size}_bench"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{name}"')
+        settings_dict = {**connection.settings_dict, "NAME": name}
+        database_connection = load_backend(settings_dict["ENGINE"]).DatabaseWrapper(settings_dict, DEFAULT_DB_ALIAS)
+        # What the pages remember of the directory (the countries of the filters) is per size.
+        pages = caches.create_connection("pages")
+        pages.key_prefix = f"{pages.key_prefix}:bench-{size}"
+        directory = Directory(size, name, database_connection, pages)
+        if not largest:
+            self.use(directory)
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("createcachetable", verbosity=0)
+        return directory
+
+    @staticmethod
+    def use(directory):
+        """Make ``directory`` the one that requests read, until another is used."""
+        connections[DEFAULT_DB_ALIAS] = directory.connection
+        caches["pages"] = directory.pages
 
     def print_side_by_side(self, results):
         """Each request's median and p95 at every size, how many times slower the largest is
@@ -681,7 +719,7 @@ class Command(BaseCommand):
 
     # --- The machine ---------------------------------------------------------------------
 
-    def print_machine(self, database):
+    def print_machine(self, directories):
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             postgres = cursor.fetchone()[0]
@@ -705,10 +743,12 @@ class Command(BaseCommand):
             f"  software:   Python {platform.python_version()}, Django {django.get_version()}, "
             f"PostgreSQL {postgres} (shared_buffers {shared_buffers}, work_mem {work_mem}), PostGIS {postgis}"
         )
-        self.stdout.write(f"  database:   {database}")
+        databases = ", ".join(f"{directory.database} ({directory.size:,} projects)" for directory in directories)
+        self.stdout.write(f"  databases:  {databases}")
         self.stdout.write(
             "  method:     in-process django.test.Client, no network, DEBUG off while timing; "
-            f"{WARM_UP_REQUESTS} warm-up requests per URL, then the timed ones; queries counted on one more request"
+            f"{WARM_UP_REQUESTS} warm-up requests per URL, then the timed ones, each size in turn request by "
+            "request; queries counted on one more request"
         )
 
     # --- Seeding -------------------------------------------------------------------------
@@ -770,6 +810,9 @@ class Command(BaseCommand):
                 MapCell._meta.db_table,
             ):
                 cursor.execute(f"VACUUM ANALYZE {table}")
+        # COPY and TRUNCATE send no signal: what the pages remember of the last directory of
+        # this database (the countries of the filters) is forgotten here.
+        page_cache.directory_changed()
         total = time.perf_counter() - started
         densest = max(synthesiser.city_counts, key=synthesiser.city_counts.get)
         return {
@@ -900,42 +943,84 @@ class Command(BaseCommand):
         per_request = [sum(times[n : n + len(statements)]) for n in range(0, len(times), len(statements))]
         return percentile(sorted(per_request[WARM_UP_REQUESTS:]), 0.95)
 
-    def measure(self, size, seeding, requests):
+    def measure(self, directories, seedings, requests):
+        """Time every URL at every size, the sizes in turn request by request, then print
+        each size's figures; ``{size: {label: (median, p95, bytes, queries)}}``."""
         # A failing page answers 500 (its traceback is logged) and stops the run below.
         client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
-        urls = self.urls(seeding)
-        results, views, overheads = [], [], []
+        urls = {}
+        for directory in directories:
+            self.use(directory)
+            urls[directory.size] = dict(self.urls(seedings[directory.size]))
+        labels = list(urls[directories[0].size])
+        timings = {directory.size: {label: [] for label in labels} for directory in directories}
+        measured = {directory.size: {"rows": [], "views": [], "overheads": []} for directory in directories}
         # Exports are limited per address for visitors; the benchmark is one address asking often.
         with override_settings(DEBUG=False, EXPORTS_PER_HOUR=10**6):
-            for label, url in urls:
-                for _ in range(WARM_UP_REQUESTS):
-                    response = client.get(url)
-                    self.first_bytes(response)
-                    if response.status_code != 200:
-                        raise CommandError(f"{url} answered {response.status_code}, not 200: nothing was measured.")
-                timings = []
+            for label in labels:
+                for directory in directories:
+                    self.use(directory)
+                    for _ in range(WARM_UP_REQUESTS):
+                        self.timed_request(client, urls[directory.size][label])
                 for _ in range(requests):
-                    started = time.perf_counter()
-                    response = client.get(url)
-                    first = self.first_bytes(response)
-                    timings.append((time.perf_counter() - started) * 1000)
-                    if response.status_code != 200:
-                        raise CommandError(f"{url} answered {response.status_code} while being timed.")
-                with CaptureQueriesContext(connection) as queries:
-                    response = client.get(url)
-                    first = self.first_bytes(response)
-                if url.startswith("/projects/map.json"):
-                    data = response.json()
-                    views.append(
-                        f"{label} answers {len(data['features'])} features for {data['in_view']:,} projects in view "
-                        f"({len(first) / 1000:,.1f} KB, {len(gzip.compress(first)) / 1000:,.1f} KB compressed)"
+                    for directory in directories:
+                        self.use(directory)
+                        milliseconds, _first = self.timed_request(client, urls[directory.size][label])
+                        timings[directory.size][label].append(milliseconds)
+                for directory in directories:
+                    self.use(directory)
+                    self.count_and_compare(
+                        client,
+                        label,
+                        urls[directory.size][label],
+                        timings[directory.size][label],
+                        measured[directory.size],
+                        requests,
                     )
-                    statements = [query["sql"] for query in queries.captured_queries]
-                    overheads.append((label, percentile(sorted(timings), 0.95), self.sql_alone(statements, requests)))
-                timings.sort()
-                results.append((label, statistics.median(timings), percentile(timings, 0.95), len(first), len(queries)))
-            export_lines = self.measure_exports(client)
+            for directory in directories:
+                self.use(directory)
+                measured[directory.size]["exports"] = self.measure_exports(client)
+        results = {}
+        for directory in directories:
+            self.use(directory)
+            results[directory.size] = self.report(
+                directory.size, seedings[directory.size], urls[directory.size], measured[directory.size], requests
+            )
+        return results
 
+    def timed_request(self, client, url):
+        started = time.perf_counter()
+        response = client.get(url)
+        first = self.first_bytes(response)
+        milliseconds = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise CommandError(f"{url} answered {response.status_code}, not 200: nothing more was measured.")
+        return milliseconds, first
+
+    def count_and_compare(self, client, label, url, timings, measured, requests):
+        """The queries of one more request of ``url``; for map.json, its features and the p95
+        of its SQL run directly with psql."""
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+            first = self.first_bytes(response)
+        if url.startswith("/projects/map.json"):
+            data = response.json()
+            measured["views"].append(
+                f"{label} answers {len(data['features'])} features for {data['in_view']:,} projects in view "
+                f"({len(first) / 1000:,.1f} KB, {len(gzip.compress(first)) / 1000:,.1f} KB compressed)"
+            )
+            statements = [query["sql"] for query in queries.captured_queries]
+            measured["overheads"].append(
+                (label, percentile(sorted(timings), 0.95), self.sql_alone(statements, requests))
+            )
+        ordered = sorted(timings)
+        measured["rows"].append(
+            (label, statistics.median(ordered), percentile(ordered, 0.95), len(first), len(queries))
+        )
+
+    def report(self, size, seeding, urls, measured, requests):
+        results, views, overheads = measured["rows"], measured["views"], measured["overheads"]
+        self.stdout.write("")
         self.stdout.write(f"N = {size:,} published projects")
         self.stdout.write(
             f"  seeded in {seeding['total']:.1f} s: rows and search vectors {seeding['rows']:.1f} s, indexes "
@@ -960,9 +1045,18 @@ class Command(BaseCommand):
                 f"  {label:<{width}}  {p95:>6.1f} ms; SQL alone {sql_p95:>6.1f} ms; Django {p95 - sql_p95:>5.1f} ms"
             )
         self.stdout.write("")
-        for line in export_lines:
+        for line in measured["exports"]:
             self.stdout.write(line)
         self.stdout.write("")
-        for label, url in urls:
+        for label, url in urls.items():
             self.stdout.write(f"  {label:<{width}}  {url}")
         return {label: (median, p95, size_bytes, queries) for label, median, p95, size_bytes, queries in results}
+
+
+class Directory(NamedTuple):
+    """One size of directory being measured: its database, its connection, its pages cache."""
+
+    size: int
+    database: str
+    connection: object
+    pages: object
