@@ -62,6 +62,11 @@ def country_name(code):
     return _country_name(code, get_language())
 
 
+def country_names():
+    """``name(code)``, as ``country_name``, with the active language looked up once."""
+    return functools.partial(_country_name, language=get_language())
+
+
 def public_point(project):
     """``{"latitude", "longitude", "approximate"}`` of the point the public may see, or None."""
     point = project.public_location
@@ -130,12 +135,13 @@ def public_markers(projects, *, key="pk"):
         latitude=Func("public_location", function="ST_Y", output_field=FloatField()),
     )
     markers = []
+    address, country = Project.page_addresses(), country_names()
     for row in rows:
         marker = {
             "name": row["shown_name"] or "",
-            "url": Project.url_of(row["slug"]),
+            "url": address(row["slug"]),
             "city": row["city"],
-            "country_name": country_name(row["country"]),
+            "country_name": country(row["country"]),
             # Rounded to COORDINATE_PLACES where the map writes it (maps._point).
             "point": {"latitude": row["latitude"], "longitude": row["longitude"]},
         }
