@@ -46,9 +46,10 @@ prepare:
 lint:
 	.venv/bin/ruff check .
 
-# Seed synthetic projects (1,000 then 1,000,000) into the separate database habitat_bench, never
-# the real one, and print the speed of the public pages (computed, not from the page cache);
-# docs/benchmarks.md keeps the last run.
+# Seed synthetic projects (1,000 and 1,000,000) into separate databases (habitat_bench for the
+# largest, habitat_1000_bench beside it), never the real one, and print the speed of the public
+# pages at both sizes, timed in turn (computed, not from the page cache); docs/benchmarks.md
+# keeps the last run.
 # Options go through BENCH_ARGS, e.g. make bench BENCH_ARGS="--sizes 1000 --requests 10".
 BENCH_DATABASE_URL := postgis://habitat:habitat@127.0.0.1:5432/habitat_bench
 bench:

@@ -1,8 +1,9 @@
 """`manage.py bench`: seed synthetic projects and time the public pages.
 
 Run it through ``make bench``, which points DATABASE_URL at the separate ``habitat_bench``
-database. The command wipes every project and organisation of the database it runs on, so
-it refuses any database whose name does not end with ``_bench``.
+database: it holds the largest size, each other size a database of its own beside it
+(``habitat_1000_bench``). The command wipes every project and organisation of these
+databases, so it refuses any database whose name does not end with ``_bench``.
 """
 
 import contextlib
