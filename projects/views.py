@@ -249,9 +249,9 @@ def map_json(request):
     else:
         # Any other filter: the matching projects in view are clustered themselves, the first
         # MAP_CLUSTERED_AT_MOST found when a common search word fills the view.
-        cells, complete, found = matching.in_bbox(bbox).clusters(zoom=zoom, at_most=MAP_CLUSTERED_AT_MOST)
+        cells, complete, read = matching.in_bbox(bbox).clusters(zoom=zoom, at_most=MAP_CLUSTERED_AT_MOST)
         # A view of the whole world grouped every matching project (up to the cap): counted.
-        counted = found if bbox.is_whole_world else None
+        counted = read if bbox.is_whole_world else None
         total, _estimated = count_or_estimate(matching, MAP_CLUSTERED_AT_MOST, counted=counted)
         shown_at_most = None if complete else MAP_CLUSTERED_AT_MOST
         members_of = matching
