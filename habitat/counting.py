@@ -25,16 +25,12 @@ def _keys_sql(queryset):
 
 
 def _count_up_to(cursor, keys, cap):
-    if keys is None:
-        return 0
     sql, params = keys
     cursor.execute(f"SELECT count(*) FROM ({sql} LIMIT {int(cap) + 1}) AS matching", params)
     return cursor.fetchone()[0]
 
 
 def _estimated_count(cursor, keys):
-    if keys is None:
-        return 0
     sql, params = keys
     cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
     plan = cursor.fetchone()[0]
@@ -44,8 +40,11 @@ def _estimated_count(cursor, keys):
 
 def count_up_to(queryset, cap):
     """The number of rows of ``queryset``, or ``cap + 1`` if it has more: it stops reading there."""
+    keys = _keys_sql(queryset)
+    if keys is None:
+        return 0
     with connections[queryset.db].cursor() as cursor:
-        return _count_up_to(cursor, _keys_sql(queryset), cap)
+        return _count_up_to(cursor, keys, cap)
 
 
 def rounded(number):
@@ -59,6 +58,8 @@ def count_or_estimate(queryset, cap, *, counted=None):
     caller has it), past it PostgreSQL's estimate, from its planner (no row is read). The
     estimate is asked whatever the size, so that a page asks as many queries at any size."""
     keys = _keys_sql(queryset)
+    if keys is None:
+        return 0, False
     with connections[queryset.db].cursor() as cursor:
         if counted is None:
             counted = _count_up_to(cursor, keys, cap)

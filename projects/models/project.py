@@ -353,7 +353,8 @@ class ProjectQuerySet(models.QuerySet):
     def in_cells(self, cells, *, zoom):
         """These projects that fall in the given cluster cells of ``zoom``, each with its ``cell``.
 
-        A cell is a range of ``map_cell`` keys: the (status, map_cell) index finds its projects.
+        A cell is a range of ``map_cell`` keys: the (status, map_cell, stage) index finds its
+        projects.
         """
         shift = geo.cluster_shift(zoom)
         # Neighbouring cells often follow each other in key order: one range for each run.

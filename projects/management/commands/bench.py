@@ -966,7 +966,7 @@ class Command(BaseCommand):
                 for _ in range(requests):
                     for directory in directories:
                         self.use(directory)
-                        milliseconds, _first = self.timed_request(client, urls[directory.size][label])
+                        milliseconds = self.timed_request(client, urls[directory.size][label])
                         timings[directory.size][label].append(milliseconds)
                 for directory in directories:
                     self.use(directory)
@@ -992,11 +992,11 @@ class Command(BaseCommand):
     def timed_request(self, client, url):
         started = time.perf_counter()
         response = client.get(url)
-        first = self.first_bytes(response)
+        self.first_bytes(response)
         milliseconds = (time.perf_counter() - started) * 1000
         if response.status_code != 200:
             raise CommandError(f"{url} answered {response.status_code}, not 200: nothing more was measured.")
-        return milliseconds, first
+        return milliseconds
 
     def count_and_compare(self, client, label, url, timings, measured, requests):
         """The queries of one more request of ``url``; for map.json, its features and the p95
