@@ -93,7 +93,7 @@ def cell_key_ranges(bbox, level, *, most=64):
         x0, y0 = (value >> shift for value in cell_xy(west, north))
         x1, y1 = (value >> shift for value in cell_xy(east, south))
         ranges += _cover(x0, y0, x1, y1, level, most)
-    return merged_ranges(ranges)
+    return _merged_ranges(ranges)
 
 
 def _cover(x0, y0, x1, y1, level, most):
@@ -117,7 +117,7 @@ def _cover(x0, y0, x1, y1, level, most):
     return ranges
 
 
-def merged_ranges(ranges):
+def _merged_ranges(ranges):
     """``ranges`` (``[(first, last)]``) in order, those that touch or overlap made one: a
     query reads each range apart, and PostgreSQL plans each one."""
     merged = []

@@ -3,19 +3,18 @@ public point and its address.
 
 The map's popups, the project page's map and its structured data (schema.org), and next the
 exports, feeds and API, all read a project through ``public_representation``; the map's
-markers read a part of it (``public_markers``). Apart from the map's clustering query (which
-averages public points in PostGIS), nothing else turns ``public_location`` into output, so
-what a group asked to hide is decided here once.
+markers read a part of it (``markers``, from ``ProjectQuerySet.marker_values``, which the
+map's clustering statements join). Apart from the map's clustering (which averages public points in
+PostGIS), nothing else turns ``public_location`` into output, so what a group asked to hide
+is decided here once.
 """
 
 import functools
 
-from django.db.models import FloatField, Func
 from django.utils.translation import get_language
 from django_countries.fields import Country
 
 from habitat.representation import SCHEMA_ORG, postal_address
-from habitat.translation import fallback_expression
 from projects.models.project import Project, Stage
 
 # Decimal places of published coordinates: 6 is about 10 cm, finer than any public point.
@@ -116,37 +115,23 @@ def public_representation(project, *, absolute_url=None):
     }
 
 
-def public_markers(projects, *, key="pk"):
-    """``[(key, marker)]``: the part of ``public_representation`` that the map shows of each
-    of ``projects`` on its own (name, page, place, public point), with the value of ``key``
-    (a field or annotation) beside it.
+def markers():
+    """``marker(slug, city, country, shown_name, longitude, latitude)`` (``MARKER_VALUES``):
+    the part of ``public_representation`` that the map shows of a project on its own (name,
+    page, place, public point), with the language looked up once for a whole map view."""
+    address, country_name_of = Project.page_addresses(), country_names()
 
-    A map view lists up to a hundred projects: they are read as values, the name chosen in
-    SQL as ``project.name`` chooses it, without building a model for each (which took longer
-    than the query).
-    """
-    rows = projects.values(
-        key,
-        "slug",
-        "city",
-        "country",
-        shown_name=fallback_expression("name"),
-        longitude=Func("public_location", function="ST_X", output_field=FloatField()),
-        latitude=Func("public_location", function="ST_Y", output_field=FloatField()),
-    )
-    markers = []
-    address, country = Project.page_addresses(), country_names()
-    for row in rows:
-        marker = {
-            "name": row["shown_name"] or "",
-            "url": address(row["slug"]),
-            "city": row["city"],
-            "country_name": country(row["country"]),
+    def marker(slug, city, country, shown_name, longitude, latitude):
+        return {
+            "name": shown_name or "",
+            "url": address(slug),
+            "city": city,
+            "country_name": country_name_of(country),
             # Rounded to COORDINATE_PLACES where the map writes it (maps._point).
-            "point": {"latitude": row["latitude"], "longitude": row["longitude"]},
+            "point": {"latitude": latitude, "longitude": longitude},
         }
-        markers.append((row[key], marker))
-    return markers
+
+    return marker
 
 
 def structured_data(representation, *, image=None):

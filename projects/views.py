@@ -244,8 +244,6 @@ def map_json(request):
         cells = MapCell.objects.clusters(zoom=zoom, bbox=bbox, **facets)
         total = MapCell.objects.total(**facets)
         shown_at_most = None
-        # The projects of its small cells: the same as the filters give, read by their cells.
-        members_of = public.with_facets(**facets)
     else:
         # Any other filter: the matching projects in view are clustered themselves, the first
         # MAP_CLUSTERED_AT_MOST found when a common search word fills the view.
@@ -254,8 +252,7 @@ def map_json(request):
         counted = read if bbox.is_whole_world else None
         total, _estimated = count_or_estimate(matching, MAP_CLUSTERED_AT_MOST, counted=counted)
         shown_at_most = None if complete else MAP_CLUSTERED_AT_MOST
-        members_of = matching
-    found = maps.features(cells, members_of, zoom=zoom)
+    found = maps.features(cells)
     return JsonResponse(
         {
             "type": "FeatureCollection",

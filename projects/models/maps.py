@@ -21,7 +21,15 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
 from habitat import geo
-from projects.models.project import Project, Stage, key_ranges_sql
+from projects.models.project import (
+    STACK_LIST_LIMIT,
+    Project,
+    Stage,
+    cells_with_markers,
+    key_ranges_sql,
+    listed_cells_sql,
+    public_markers_sql,
+)
 
 # Views up to this zoom are answered from the counts (a city is zoom 12).
 AGGREGATED_ZOOMS = range(0, 13)
@@ -59,27 +67,52 @@ class MapCellQuerySet(models.QuerySet):
 
     def clusters(self, *, zoom, bbox, **facets):
         """The public projects' clusters at ``zoom`` in ``bbox``, with the facets asked for, in
-        the shape of ``ProjectQuerySet.clusters``: cell, count, mean position, extent. A cluster
-        is in view when its mean position is, as a map draws it."""
+        the shape of ``ProjectQuerySet.clusters``: cell, count, mean position, extent and the
+        ``markers`` of the projects of the cells it lists. A cluster is in view when its mean
+        position is, as a map draws it.
+
+        The project of a cell of one is found by its id (the cell's ``sum_id``); those of a
+        stack (projects on one spot) by the cell's range of keys, in the same statement."""
         level = zoom + geo.CLUSTER_LEVEL_OFFSET
+        shift = geo.cluster_shift(zoom)
         facet_rows, params = _facet_rows(**facets)
         in_view = "TRUE"
         if not bbox.is_whole_world:
             in_view, range_params = key_ranges_sql("cell", geo.cell_key_ranges(bbox, level))
             params = [*params, *range_params]
+        markers, marker_params = public_markers_sql("m", **facets)
         rows = self._rows(
             f"""
-            SELECT cell, sum(count), sum(sum_x), sum(sum_y), min(min_x), min(min_y), max(max_x), max(max_y)
-            FROM {self.model._meta.db_table} WHERE level = %s AND {facet_rows} AND {in_view}
-            GROUP BY cell ORDER BY 2 DESC, cell
+            WITH cells AS (
+                SELECT cell, sum(count) AS count, sum(sum_id)::bigint AS sum_id, sum(sum_x) AS sum_x,
+                       sum(sum_y) AS sum_y, min(min_x) AS min_x, min(min_y) AS min_y,
+                       max(max_x) AS max_x, max(max_y) AS max_y
+                FROM {self.model._meta.db_table} WHERE level = %s AND {facet_rows} AND {in_view}
+                GROUP BY cell
+            )
+            SELECT cells.cell, cells.count, cells.sum_x, cells.sum_y, cells.min_x, cells.min_y,
+                   cells.max_x, cells.max_y, marker.*
+            FROM cells LEFT JOIN LATERAL (
+                {markers} WHERE cells.count = 1 AND m.pk = cells.sum_id
+                UNION ALL
+                -- At most a stack's worth: so PostgreSQL also plans it (the range of a city's
+                -- cell holds thousands of projects of other facets; planned as read, the
+                -- statement's cost crossed the threshold of JIT compiling it, 0.4 s).
+                ({markers} WHERE cells.count > 1 AND {listed_cells_sql(zoom)}
+                    AND m.map_cell BETWEEN cells.cell << {shift} AND ((cells.cell + 1) << {shift}) - 1
+                    LIMIT {STACK_LIST_LIMIT})
+            ) AS marker ON TRUE
+            ORDER BY cells.count DESC, cells.cell, marker.pk
             """,
-            [level, *params],
+            [level, *params, *marker_params, *marker_params],
         )
         found = []
-        for cell, count, sum_x, sum_y, *extent in rows:
+        for (cell, count, sum_x, sum_y, *extent), markers in cells_with_markers(rows, 8):
             x, y = sum_x / count, sum_y / count
             if any(w <= x <= e and s <= y <= n for w, s, e, n in bbox.boxes):
-                found.append({"cell": cell, "count": count, "x": x, "y": y, "extent": tuple(extent)})
+                found.append(
+                    {"cell": cell, "count": count, "x": x, "y": y, "extent": tuple(extent), "markers": markers}
+                )
         return found
 
     def total(self, **facets):
@@ -109,7 +142,8 @@ class MapCellQuerySet(models.QuerySet):
         table = self.model._meta.db_table
         finest, *coarser = sorted(AGGREGATED_LEVELS, reverse=True)
         columns = (
-            "level, cell, stage, country, housing_models, count, dwellings, sum_x, sum_y, min_x, min_y, max_x, max_y"
+            "level, cell, stage, country, housing_models, count, dwellings, sum_id, "
+            "sum_x, sum_y, min_x, min_y, max_x, max_y"
         )
         # All or nothing: a failure half-way must not leave the map without its counts.
         with transaction.atomic(), connection.cursor() as cursor:
@@ -117,19 +151,20 @@ class MapCellQuerySet(models.QuerySet):
             cursor.execute(
                 f"""
                 WITH placed AS (
-                    SELECT p.map_cell >> {2 * (geo.CELL_LEVEL - finest)} AS cell, p.stage, p.country, p.housing_models,
+                    SELECT p.id, p.map_cell >> {2 * (geo.CELL_LEVEL - finest)} AS cell,
+                           p.stage, p.country, p.housing_models,
                            COALESCE(p.dwellings, 0) AS dwellings,
                            ST_X(p.public_location) AS x, ST_Y(p.public_location) AS y
                     FROM projects_project p WHERE p.id IN ({select})
                 )
                 INSERT INTO {table} ({columns})
                 SELECT {finest}, cell, COALESCE(stage, ''), COALESCE(country, ''), COALESCE(housing_models, '{{}}'),
-                       count(*), sum(dwellings), sum(x), sum(y), min(x), min(y), max(x), max(y)
+                       count(*), sum(dwellings), sum(id), sum(x), sum(y), min(x), min(y), max(x), max(y)
                 FROM placed
                 GROUP BY GROUPING SETS ((cell, stage, country, housing_models), (cell), (cell, stage))
                 UNION ALL
                 SELECT {finest}, cell, COALESCE(stage, ''), '', ARRAY[model]::varchar(30)[],
-                       count(*), sum(dwellings), sum(x), sum(y), min(x), min(y), max(x), max(y)
+                       count(*), sum(dwellings), sum(id), sum(x), sum(y), min(x), min(y), max(x), max(y)
                 FROM placed CROSS JOIN unnest(housing_models) AS model
                 GROUP BY GROUPING SETS ((cell, model), (cell, stage, model))
                 """,
@@ -142,7 +177,7 @@ class MapCellQuerySet(models.QuerySet):
                     f"""
                     INSERT INTO {table} ({columns})
                     SELECT %s, cell >> 2, stage, country, housing_models, sum(count), sum(dwellings),
-                           sum(sum_x), sum(sum_y),
+                           sum(sum_id), sum(sum_x), sum(sum_y),
                            min(min_x), min(min_y), max(max_x), max(max_y)
                     FROM {table} WHERE level = %s
                     GROUP BY cell >> 2, stage, country, housing_models
@@ -167,6 +202,9 @@ class MapCell(models.Model):
     housing_models = ArrayField(models.CharField(max_length=30), default=list)
     count = models.IntegerField()
     dwellings = models.BigIntegerField(default=0)  # the sum of those the groups gave
+    # The sum of the projects' ids: where the count is 1, the project itself (its marker is
+    # joined by it, rather than looked for in the cell).
+    sum_id = models.BigIntegerField(default=0)
     sum_x = models.FloatField()
     sum_y = models.FloatField()
     min_x = models.FloatField()

@@ -22,9 +22,10 @@ from django.contrib.postgres.search import (
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections
-from django.db.models import BooleanField, Count, Exists, Expression, F, OuterRef, Q, Sum, Value
+from django.db.models import BooleanField, Count, Exists, Expression, F, FloatField, Func, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest, Upper
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -32,7 +33,7 @@ from django_countries.fields import CountryField
 from habitat import geo
 from habitat.models import Organisation, OriginalLanguageField
 from habitat.slugs import unique_slug
-from habitat.translation import LANGUAGE_CODES, translated
+from habitat.translation import LANGUAGE_CODES, fallback_expression, translated
 from habitat.uploads import Document, Photo
 from projects.models.moderation import Moderated, Status, can_moderate
 from projects.models.revisions import PARTS, WorkingCopies
@@ -170,22 +171,6 @@ def key_ranges_sql(column, ranges):
     return f"({between})", [value for first, last in ranges for value in (first, last)]
 
 
-class InKeyRanges(ColumnCondition):
-    """Whether the key ``column`` lies in any of ``ranges`` (``[(first, last)]``): the OR of
-    BETWEENs that ``Q(column__range=…) | …`` gives, written in one piece. A map view has tens
-    of ranges, and Django builds each of those lookups in a tenth of a millisecond."""
-
-    def __init__(self, column, ranges):
-        super().__init__(column)
-        self.ranges = list(ranges)
-
-    def as_sql(self, compiler, connection):
-        column, params = compiler.compile(self.column)
-        if params:
-            raise ValueError("InKeyRanges takes a column.")
-        return key_ranges_sql(column, self.ranges)
-
-
 class Holds(ColumnCondition):
     """Whether the array ``column`` holds ``value``: ``value = ANY(column)``, which PostgreSQL
     tests on each row it reads, where ``column__contains=[value]`` may be read from the
@@ -228,6 +213,51 @@ def _page_address_around_slug(language, urlconf, script_prefix):
 # A stack (projects on one spot, which no zoom can split) lists its projects in the map's
 # popup up to this many; a bigger one stays a cluster.
 STACK_LIST_LIMIT = 20
+
+
+# What the map shows of a project on its own, in this order (``ProjectQuerySet.marker_values``).
+MARKER_VALUES = ("slug", "city", "country", "shown_name", "longitude", "latitude")
+
+
+def listed_cells_sql(zoom):
+    """SQL of whether a cell of the map's clustering statements (a row of ``cells``, with its
+    ``count`` and extent) is shown as its projects rather than as a number: a cell of one
+    project, or a "stack" of up to STACK_LIST_LIMIT projects on one spot that no zoom splits."""
+    unsplittable = "TRUE" if zoom >= geo.MAX_ZOOM else "(cells.min_x = cells.max_x AND cells.min_y = cells.max_y)"
+    return f"(cells.count = 1 OR (cells.count <= {STACK_LIST_LIMIT} AND {unsplittable}))"
+
+
+def public_markers_sql(alias, **facets):
+    """``(sql, params)`` selecting ``pk`` and ``MARKER_VALUES``, in the active language, from
+    the public projects with ``facets`` (``ProjectQuerySet.with_facets``), named ``alias``
+    (a WHERE may follow, on those columns and ``map_cell``): the map's clustering statements
+    join it, so that the projects of the cells they list come in the same statement.
+
+    Compiled once per language and facets: Django took longer to compile it than PostgreSQL
+    took to join it."""
+    select, params = _public_markers_sql(get_language(), **facets)
+    columns = ", ".join(f"{alias}.{column}" for column in ("pk", *MARKER_VALUES))
+    return f"SELECT {columns} FROM ({select}) AS {alias}", params
+
+
+@functools.lru_cache(maxsize=1024)
+def _public_markers_sql(language, **facets):
+    with translation.override(language):
+        projects = Project.objects.public().with_facets(**facets).order_by()
+        return projects.marker_values("pk", "map_cell").query.sql_with_params()
+
+
+def cells_with_markers(rows, first_marker_column):
+    """The cells of a clustering statement's ``rows`` (a row per cell, or per project of a
+    cell that it lists, in order), each with the ``MARKER_VALUES`` of those (``markers``)."""
+    cells = []
+    for row in rows:
+        cell, marker = row[:first_marker_column], row[first_marker_column:]
+        if not cells or cells[-1][0] != cell:
+            cells.append((cell, []))
+        if marker[0] is not None:  # its pk: a project it lists
+            cells[-1][1].append(tuple(marker[1:]))
+    return cells
 
 
 class Clusters(NamedTuple):
@@ -311,10 +341,10 @@ class ProjectQuerySet(models.QuerySet):
         """These projects grouped into the map cells of ``zoom``, in PostGIS: ``Clusters``.
 
         Each cell is a dict with its key, its count, the mean public position, the extent of
-        its points (a zero-size extent is a "stack" that no zoom can split) and, for a cell of
-        up to ``STACK_LIST_LIMIT`` projects, their keys (``members``). One aggregate query,
-        whatever the number of projects. Wide views of the public projects, alone or by
-        facets, are counted in advance instead (``MapCell.objects.clusters``).
+        its points, and the ``markers`` (``MARKER_VALUES``) of its public projects if it lists
+        them (``listed_cells_sql``). One query, whatever the number of projects. Wide views
+        of the public projects, alone or by facets, are counted in advance instead
+        (``MapCell.objects.clusters``).
 
         With ``at_most``, only the first that many projects PostgreSQL finds are grouped: a
         common word in a dense view matches tens of thousands, and ordering them (by age, by
@@ -325,41 +355,37 @@ class ProjectQuerySet(models.QuerySet):
         if at_most is not None:
             rows = rows[: at_most + 1]
         select, params = rows.query.sql_with_params()
+        markers, marker_params = public_markers_sql("m")
         # Written out: Django's ORM cannot aggregate over a limited subquery; min and max of
         # the coordinates are the extent of points, exact where ST_Extent rounds to floats.
         shown = "found" if at_most is None else f"(SELECT * FROM found LIMIT {int(at_most)}) AS shown"
         with connections[self.db].cursor() as cursor:
             cursor.execute(
                 f"""
-                WITH found AS MATERIALIZED ({select})
-                SELECT cell, count(*), avg(ST_X(public_location)), avg(ST_Y(public_location)),
-                       min(ST_X(public_location)), min(ST_Y(public_location)),
-                       max(ST_X(public_location)), max(ST_Y(public_location)),
-                       CASE WHEN count(*) <= {STACK_LIST_LIMIT} THEN array_agg(pk ORDER BY pk) END,
-                       (SELECT count(*) FROM found)
-                FROM {shown}
-                GROUP BY cell ORDER BY count(*) DESC, cell
+                WITH found AS MATERIALIZED ({select}),
+                cells AS (
+                    SELECT cell, count(*) AS count, avg(ST_X(public_location)) AS x, avg(ST_Y(public_location)) AS y,
+                           min(ST_X(public_location)) AS min_x, min(ST_Y(public_location)) AS min_y,
+                           max(ST_X(public_location)) AS max_x, max(ST_Y(public_location)) AS max_y,
+                           CASE WHEN count(*) <= {STACK_LIST_LIMIT} THEN array_agg(pk) END AS members
+                    FROM {shown} GROUP BY cell
+                )
+                SELECT cells.cell, cells.count, cells.x, cells.y, cells.min_x, cells.min_y, cells.max_x, cells.max_y,
+                       (SELECT count(*) FROM found), marker.*
+                FROM cells LEFT JOIN LATERAL (
+                    {markers} WHERE {listed_cells_sql(zoom)} AND m.pk = ANY(cells.members)
+                ) AS marker ON TRUE
+                ORDER BY cells.count DESC, cells.cell, marker.pk
                 """,
-                params,
+                [*params, *marker_params],
             )
             rows = cursor.fetchall()
         cells = [
-            {"cell": cell, "count": count, "x": x, "y": y, "extent": (min_x, min_y, max_x, max_y), "members": members}
-            for cell, count, x, y, min_x, min_y, max_x, max_y, members, _found in rows
+            {"cell": cell, "count": count, "x": x, "y": y, "extent": (min_x, min_y, max_x, max_y), "markers": markers}
+            for (cell, count, x, y, min_x, min_y, max_x, max_y, _found), markers in cells_with_markers(rows, 9)
         ]
-        found = rows[0][-1] if rows else 0
+        found = rows[0][8] if rows else 0
         return Clusters(cells, complete=at_most is None or found <= at_most, found=found)
-
-    def in_cells(self, cells, *, zoom):
-        """These projects that fall in the given cluster cells of ``zoom``, each with its ``cell``.
-
-        A cell is a range of ``map_cell`` keys: the (status, map_cell, stage) index finds its
-        projects.
-        """
-        shift = geo.cluster_shift(zoom)
-        # Neighbouring cells often follow each other in key order: one range for each run.
-        ranges = geo.merged_ranges((cell << shift, ((cell + 1) << shift) - 1) for cell in cells)
-        return self.filter(InKeyRanges("map_cell", ranges)).annotate(cell=cluster_cell(zoom)) if cells else self.none()
 
     def with_organisation(self, organisation):
         """Projects that name ``organisation`` (an Organisation, or an outer reference to one)."""
@@ -370,8 +396,8 @@ class ProjectQuerySet(models.QuerySet):
 
     def with_facets(self, *, stage=None, country=None, housing_model=None):
         """These projects with the map's facets (``ProjectFilter.facets()``), as the projects
-        of a map's small cells are read (``in_cells``): the same projects as the list's filters
-        give, the housing model tested on each row found by its cell.
+        of a map's small cells are read (``public_markers_sql``): the same projects as the
+        list's filters give, the housing model tested on each row found by its cell.
 
         ``with_housing_model`` lets PostgreSQL read the housing models' index, which finds a
         rare model among millions; beside the cells' key ranges it would also read it for a
@@ -386,6 +412,20 @@ class ProjectQuerySet(models.QuerySet):
         if housing_model:
             projects = projects.filter(Holds("housing_models", housing_model))
         return projects
+
+    def marker_values(self, *keys):
+        """``keys`` and ``MARKER_VALUES`` of these projects: what the map shows of a project on
+        its own (``representation.markers``), the name chosen in SQL as
+        ``project.name`` chooses it, without building a model for each."""
+        return self.values(
+            *keys,
+            "slug",
+            "city",
+            "country",
+            shown_name=fallback_expression("name"),
+            longitude=Func("public_location", function="ST_X", output_field=FloatField()),
+            latitude=Func("public_location", function="ST_Y", output_field=FloatField()),
+        )
 
     def recount_organisations(self):
         """Count again every organisation's public projects (Organisation.public_project_count,

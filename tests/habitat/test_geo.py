@@ -89,3 +89,16 @@ def test_zoom_reads_whole_numbers():
     assert geo.parse_zoom("0") == 0
     assert geo.parse_zoom("18") == 18
     assert not math.isnan(geo.cluster_shift(18))
+
+
+def test_a_view_s_ranges_of_keys_are_merged_where_they_touch():
+    bbox = geo.BoundingBox.parse("100.37,-13.8,120.37,-1.8")
+    ranges = geo.cell_key_ranges(bbox, 8)
+    assert ranges == sorted(ranges)
+    assert all(last + 1 < first for (_, last), (first, _) in zip(ranges, ranges[1:], strict=False))
+    # Every cell of the view is in a range, and no cell away from it.
+    inside = {cell for first, last in ranges for cell in range(first, last + 1)}
+    x0, y0 = (value >> (geo.CELL_LEVEL - 8) for value in geo.cell_xy(100.37, -1.8))
+    x1, y1 = (value >> (geo.CELL_LEVEL - 8) for value in geo.cell_xy(120.37, -13.8))
+    assert {geo.interleave(x, y) for x in range(x0, x1 + 1) for y in range(y0, y1 + 1)} <= inside
+    assert geo.interleave(x1 + 5, y1 + 5) not in inside

@@ -39,12 +39,13 @@ def live(zoom, **facets):
     if facets.get("housing_model"):
         projects = projects.with_housing_model(facets["housing_model"])
     cells = projects.clusters(zoom=zoom).cells
-    return sorted((c["cell"], c["count"], round(c["x"], 9), round(c["y"], 9)) for c in cells)
+    return sorted((c["cell"], c["count"], round(c["x"], 9), round(c["y"], 9), c["markers"]) for c in cells)
 
 
 def counted(zoom, **facets):
+    # A cell of one project is joined to it by the sum of ids its rows keep: the same marker.
     cells = MapCell.objects.clusters(zoom=zoom, bbox=WORLD, **facets)
-    return sorted((c["cell"], c["count"], round(c["x"], 9), round(c["y"], 9)) for c in cells)
+    return sorted((c["cell"], c["count"], round(c["x"], 9), round(c["y"], 9), c["markers"]) for c in cells)
 
 
 def assert_exact():
@@ -52,7 +53,7 @@ def assert_exact():
         for facets in FACET_CHOICES:
             assert counted(zoom, **facets) == live(zoom, **facets), (zoom, facets)
     for facets in FACET_CHOICES:
-        live_total = sum(count for _cell, count, _x, _y in live(0, **facets))
+        live_total = sum(count for _cell, count, _x, _y, _marker in live(0, **facets))
         assert MapCell.objects.total(**facets) == live_total, facets
     assert MapCell.objects.figures() == Project.objects.public().figures()
 
@@ -132,14 +133,25 @@ def test_map_json_answers_the_same_from_the_counts_as_from_the_projects(client, 
     assert counted == live
 
 
-def test_a_cell_is_a_range_of_keys_that_the_map_cell_index_can_read(directory):
-    cell = geo.map_cell(directory[0].public_location) >> geo.cluster_shift(12)
-    query = Project.objects.public().in_cells([cell], zoom=12).order_by("pk")
-    assert list(query.values_list("pk", flat=True)) == [directory[0].pk, directory[1].pk]
-    # A range of the stored key (the second column of project_status_cell_stage), not an expression
-    # of it that no index holds.
-    where = str(query.query).split("WHERE", 1)[1].split("ORDER BY")[0]
-    assert '"projects_project"."map_cell" BETWEEN' in where and ">>" not in where
+def stack_on_one_spot():
+    """Three co-operatives of Ziguinchor that gave one address, the third one being built."""
+    return [
+        make_project(country="SN", lon=-16.27, lat=12.58, housing_models=[HousingModel.COOPERATIVE], stage=stage)
+        for stage in [Stage.INHABITED, Stage.INHABITED, Stage.CONSTRUCTION]
+    ]
+
+
+@pytest.mark.parametrize("facets", ["", "&stage=inhabited", "&country=SN&housing_model=cooperative"])
+def test_a_stack_seen_from_afar_lists_the_projects_of_its_facets_from_the_counts(client, directory, facets):
+    stack = stack_on_one_spot()
+    view = f"/projects/map.json?bbox=-17,12,-16,13&zoom=6{facets}"
+    counted = json.loads(client.get(view).content)
+    assert counted == json.loads(client.get(view + "&priority_neighbourhood=false").content)
+    listed = [f for f in counted["features"] if f["properties"]["kind"] == "stack"]
+    expected = [p for p in stack if "stage=inhabited" not in facets or p.stage == Stage.INHABITED]
+    assert [[p["url"] for p in f["properties"]["projects"]] for f in listed] == [
+        [p.get_absolute_url() for p in expected]
+    ]
 
 
 def test_the_levels_counted_are_those_of_the_zooms_answered_from_them():
@@ -188,44 +200,19 @@ def test_the_housing_model_of_small_cells_is_tested_on_the_rows_their_keys_find(
     assert 'cooperative = ANY("projects_project"."housing_models")' in where and "@>" not in where
 
 
-def test_neighbouring_cells_are_read_as_one_range_of_keys(directory):
-    # Four quadrants of one cell, in key order, and a cell apart from them.
-    shift = geo.cluster_shift(12)
-    first = geo.map_cell(directory[0].public_location) >> shift
-    quadrants = [(first & ~3) + n for n in range(4)]
-    cells = [*quadrants, quadrants[-1] + 10]
-    query = Project.objects.public().in_cells(cells, zoom=12).order_by("pk")
-    where = str(query.query).split("WHERE", 1)[1]
-    assert where.count("BETWEEN") == 2
-    one_by_one = Project.objects.none()
-    for cell in cells:
-        one_by_one |= Project.objects.public().in_cells([cell], zoom=12)
-    assert list(query.values_list("pk", "cell")) == list(one_by_one.order_by("pk").values_list("pk", "cell"))
-    assert directory[0].pk in query.values_list("pk", flat=True)
-
-
-def test_a_view_of_one_stage_passes_over_the_others_in_the_map_cell_index(directory):
-    cell = geo.map_cell(directory[0].public_location) >> geo.cluster_shift(12)
-    query = Project.objects.public().with_facets(stage=Stage.INHABITED).in_cells([cell], zoom=12).order_by()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = json.loads(query.explain(format="json"))
-    scans = []
-
-    def walk(node):
-        scans.append(node)
-        for child in node.get("Plans", []):
-            walk(child)
-
-    walk(plan[0]["Plan"])
-    reading = [node for node in scans if node.get("Index Name") == "project_status_cell_stage"]
-    assert reading and all("stage" in node["Index Cond"] for node in reading), json.dumps(plan, indent=1)
-    in_cell = [
-        p.pk
-        for p in Project.objects.public().filter(stage=Stage.INHABITED)
-        if geo.map_cell(p.public_location) >> geo.cluster_shift(12) == cell
-    ]
-    assert sorted(query.values_list("pk", flat=True)) == sorted(in_cell) and directory[0].pk in in_cell
+def test_the_projects_of_listed_cells_are_found_by_id_or_by_the_stored_key(directory):
+    stack_on_one_spot()
+    with CaptureQueriesContext(connection) as queries:
+        cells = MapCell.objects.clusters(zoom=6, bbox=WORLD, stage=Stage.INHABITED, country="SN")
+    stacks = [cell for cell in cells if cell["count"] > 1 and cell["extent"][:2] == cell["extent"][2:]]
+    assert [len(cell["markers"]) for cell in stacks] == [2]
+    (statement,) = [query["sql"] for query in queries.captured_queries]
+    # A cell of one project by the primary key; a stack by a range of the stored key, the
+    # second column of the (status, map_cell, stage) index, not by an expression of it.
+    # (A million projects read them so, docs/benchmarks.md; a test database is too small for
+    # PostgreSQL to choose an index.)
+    assert "m.pk = cells.sum_id" in statement
+    assert "m.map_cell BETWEEN cells.cell << " in statement and 'map_cell" >>' not in statement
 
 
 def test_a_search_of_the_whole_world_is_counted_by_its_clustering(client, directory):
@@ -237,3 +224,29 @@ def test_a_search_of_the_whole_world_is_counted_by_its_clustering(client, direct
     assert not [q for q in queries if q["sql"].startswith("SELECT count(*) FROM (")]
     # A view of part of the world counts the matches apart: the same total.
     assert json.loads(client.get(view.replace("-90,180,90", "-60,180,75")).content)["total"] == matching
+
+
+def test_a_view_of_single_projects_asks_as_many_queries_as_a_view_of_clusters(client, directory):
+    # Two co-operatives of Montevideo, a cluster seen from afar and two projects close up:
+    # each comes with its marker, joined to the counts (or to the clustering of a search)
+    # rather than read in a query of its own.
+    montevideo = [
+        make_project(name_en=f"Mutual-aid co-operative {n}", country="UY", city="Montevideo", lon=lon, lat=-34.9)
+        for n, lon in enumerate([-56.16, -56.21])
+    ]
+    around = "/projects/map.json?bbox=-57,-35.5,-55.5,-34.5"
+    for view in ["&country=UY", "&stage=inhabited&country=UY", "&q=mutual-aid"]:
+        queries_of = {}
+        for zoom, kinds in [(2, ["cluster"]), (12, ["project", "project"])]:
+            with CaptureQueriesContext(connection) as queries:
+                answer = json.loads(client.get(f"{around}&zoom={zoom}{view}").content)
+            queries_of[zoom] = len(queries)
+            assert [feature["properties"]["kind"] for feature in answer["features"]] == kinds, (view, zoom, answer)
+        assert queries_of[2] == queries_of[12], view
+    shown = json.loads(client.get(f"{around}&zoom=12&country=UY").content)
+    by_url = {feature["properties"]["url"]: feature for feature in shown["features"]}
+    assert set(by_url) == {project.get_absolute_url() for project in montevideo}
+    for project in montevideo:
+        feature = by_url[project.get_absolute_url()]
+        assert feature["properties"]["name"] == project.name and feature["properties"]["city"] == "Montevideo"
+        assert feature["geometry"]["coordinates"] == [round(project.public_location.x, 6), project.public_location.y]
