@@ -106,8 +106,8 @@ restore: setup
 
 # Extract the strings to translate into locale/{fr,es}, without source line numbers.
 messages:
-	$(MANAGE) makemessages -l fr -l es --ignore=.venv --ignore=var --no-location
-	$(MANAGE) makemessages -d djangojs -l fr -l es --ignore=.venv --ignore=var --no-location
+	$(MANAGE) makemessages -l fr -l es --ignore=.venv --ignore=var --ignore=node_modules --no-location
+	$(MANAGE) makemessages -d djangojs -l fr -l es --ignore=.venv --ignore=var --ignore=node_modules --no-location
 
 # Rebuild requirements.lock from requirements.in (needs uv).
 lock:

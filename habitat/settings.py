@@ -192,7 +192,9 @@ USE_TZ = True
 # --- Static and uploaded files ------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "var" / "static")
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# vendor/: the map's outlines and the script that reads them, installed from npm by
+# scripts/setup.sh (package-lock.json), so that the base map needs no third party.
+STATICFILES_DIRS = [BASE_DIR / "static", ("vendor", BASE_DIR / "var" / "vendor")]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 STORAGES = {
@@ -212,11 +214,12 @@ STORAGES = {
 }
 
 # --- The map ------------------------------------------------------------------------------
-MAP_TILES_URL = env.str("MAP_TILES_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
-MAP_TILES_ATTRIBUTION = env.str(
-    "MAP_TILES_ATTRIBUTION",
-    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
-)
+# Every map draws the countries' outlines that we serve (static/js/basemap.js). Street tiles
+# are the operator's choice: a tile server's address (with {z}, {x}, {y}) and its attribution.
+# None by default, so that no visitor's browser contacts a third party unless the operator
+# chose one.
+MAP_TILES_URL = env.str("MAP_TILES_URL", default="")
+MAP_TILES_ATTRIBUTION = env.str("MAP_TILES_ATTRIBUTION", default="")
 # The tile server's origin ("https://{s}.tile.example.org" becomes "https://*.tile.example.org"),
 # which the Content-Security-Policy allows images from.
 _tiles = urlsplit(MAP_TILES_URL.replace("{s}", "*"))
@@ -472,7 +475,13 @@ LOGGING = {
 }
 
 LEAFLET_CONFIG = {
-    "TILES": [("", MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION, "maxZoom": 18})],
+    "TILES": [("", MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION, "maxZoom": 18})] if MAP_TILES_URL else [],
+    # The base map under every map: on the public pages (auto-include) and in the admin's and
+    # the forms' location widgets ("forms"). The outlines' addresses: includes/basemap.html.
+    "PLUGINS": {
+        "basemap": {"js": ["vendor/topojson-client.min.js", "js/basemap.js"], "auto-include": True},
+        "forms": {"js": ["vendor/topojson-client.min.js", "js/basemap.js"]},
+    },
     "DEFAULT_CENTER": (20.0, 0.0),
     "DEFAULT_ZOOM": 2,
     "MIN_ZOOM": 1,

@@ -82,3 +82,25 @@ if [ "$(cat .venv/.lock-sha256 2>/dev/null)" != "$lock_sum" ]; then
     2> >(grep -v 'is ignored: it is neither a file nor a directory' >&2)
   echo "$lock_sum" > .venv/.lock-sha256
 fi
+
+# --- Map data and scripts served by us ----------------------------------------------------
+# Natural Earth's country outlines (world-atlas) and topojson-client, from the npm registry at
+# the versions of package-lock.json, copied where Django's static files find them
+# (var/vendor/ is served as /static/vendor/): the base map needs no third party.
+if ! command -v npm >/dev/null; then
+  say "Installing npm"
+  if [ "$(id -u)" != 0 ]; then echo "Run as root (or install: npm)" >&2; exit 1; fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
+fi
+npm_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ "$(cat var/vendor/.lock-sha256 2>/dev/null)" != "$npm_sum" ]; then
+  say "Installing the map's data and scripts from package-lock.json"
+  npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null
+  rm -rf var/vendor && mkdir -p var/vendor
+  cp node_modules/world-atlas/countries-110m.json node_modules/world-atlas/countries-50m.json var/vendor/
+  cp node_modules/world-atlas/LICENSE var/vendor/world-atlas-LICENSE
+  cp node_modules/topojson-client/dist/topojson-client.min.js var/vendor/
+  cp node_modules/topojson-client/LICENSE var/vendor/topojson-client-LICENSE
+  echo "$npm_sum" > var/vendor/.lock-sha256
+fi

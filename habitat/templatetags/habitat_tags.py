@@ -3,7 +3,8 @@ import json
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import _json_script_escapes, format_html, format_html_join
+from django.templatetags.static import static
+from django.utils.html import _json_script_escapes, format_html, format_html_join, json_script
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
@@ -56,3 +57,18 @@ def open_graph(data):
         data["url"],
         format_html_join("\n", '<meta property="{}" content="{}">', properties),
     )
+
+
+@register.simple_tag
+def basemap_sources():
+    """Where static/js/basemap.js finds the countries' outlines that we serve (their names
+    are hashed in production), and the credit the map shows for them."""
+    credit = format_html(
+        '{}: <a href="https://www.naturalearthdata.com/">Natural Earth</a>', gettext("Country outlines")
+    )
+    sources = {
+        "coarse": static("vendor/countries-110m.json"),
+        "fine": static("vendor/countries-50m.json"),
+        "attribution": str(credit),
+    }
+    return json_script(sources, "basemap-sources")

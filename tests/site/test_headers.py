@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,34 @@ def test_deployment_checks_pass_in_production():
 
 def test_csp_reports_go_to_our_endpoint():
     assert reverse("csp-report") == settings.CSP_REPORT_PATH
+
+
+def script_text(page, element_id):
+    """The text of the <script> element ``element_id`` of ``page``."""
+    found = []
+
+    class Scripts(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            self.inside = tag == "script" and dict(attrs).get("id") == element_id
+
+        def handle_data(self, data):
+            if getattr(self, "inside", False):
+                found.append(data)
+
+        def handle_endtag(self, tag):
+            self.inside = False
+
+    Scripts().feed(page)
+    return "".join(found)
+
+
+def test_no_page_sends_a_visitor_to_a_tile_server_unless_the_operator_chose_one(client, settings):
+    # The map draws the country outlines that we serve; street tiles are the operator's.
+    assert settings.MAP_TILES_URL == "" and settings.LEAFLET_CONFIG["TILES"] == []
+    response = client.get("/en/projects/")
+    policy = response.headers["Content-Security-Policy"]
+    img_src = next(part for part in policy.split(";") if part.strip().startswith("img-src")).split()[1:]
+    assert set(img_src) <= {"'self'", "data:"}, policy
+    sources = json.loads(script_text(response.content.decode(), "basemap-sources"))
+    assert sources["coarse"].startswith("/static/vendor/countries-110m")
+    assert sources["fine"].startswith("/static/vendor/countries-50m")
