@@ -6,16 +6,11 @@ MANAGE := $(PYTHON) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve setup setup-test prepare lint bench messages lock audit load replica-check faults backup restore
+.PHONY: run test serve setup setup-test prepare demo weight lint bench messages lock audit load replica-check faults backup restore
 
 # Set up, load the demo directory, create the demo staff account and serve on :8000, with the
 # worker that sends e-mails from the queue beside the server (stopped when the server stops).
-run: setup prepare
-	$(MANAGE) load_demo
-	$(MANAGE) load_demo_meetings
-	$(MANAGE) load_demo_awards
-	$(MANAGE) load_demo_programme
-	$(MANAGE) load_demo_pages
+run: setup prepare demo
 	$(MANAGE) demo_staff
 	@echo "Serving on http://$(HOST):$(PORT)/"
 	$(MANAGE) db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; $(MANAGE) runserver $(HOST):$(PORT)
@@ -42,6 +37,20 @@ prepare:
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) createcachetable
 	$(MANAGE) compilemessages --ignore=.venv -v 0
+
+# The demo directory: 48 real projects with their sources, meetings, awards, a programme and
+# the platform's pages (each loader can run again).
+demo:
+	$(MANAGE) load_demo
+	$(MANAGE) load_demo_meetings
+	$(MANAGE) load_demo_awards
+	$(MANAGE) load_demo_programme
+	$(MANAGE) load_demo_pages
+
+# What each kind of page weighs on the wire (HTML, CSS, scripts and fonts, gzip), against the
+# budgets of habitat/weight.py, read from the demo directory.
+weight: setup prepare demo
+	$(MANAGE) page_weight
 
 lint:
 	.venv/bin/ruff check .
