@@ -21,7 +21,8 @@ MAP_LABELS = {
     # Translators: {count} is a number of projects, always 2 or more.
     "cluster": _("{count} projects here: zoom in"),
     "stack": _("{count} projects at this place"),
-    "project": _("Project: {name}"),
+    # Translators: {stage_label} is the project's stage, e.g. "inhabited".
+    "project": _("Project: {name} ({stage_label})"),
 }
 
 

@@ -18,6 +18,14 @@ from translated_fields import TranslatedField, to_attribute
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
+def asked_language(request):
+    """The language that ``?lang=`` asks for, for the addresses without a language prefix
+    (map data, embedded maps) that a page in another language reads; otherwise, or if it
+    is not one of ours, the visitor's."""
+    language = request.GET.get("lang")
+    return language if language in dict(settings.LANGUAGES) else get_language()
+
+
 def active_code():
     return (get_language() or LANGUAGE_CODES[0])[:2]
 

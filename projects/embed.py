@@ -21,6 +21,7 @@ from django.views.decorators.http import require_safe
 
 from habitat import geo
 from habitat.page_cache import cached_for_visitors
+from habitat.translation import asked_language
 from projects import opendata
 from projects.filters import ProjectFilter
 from projects.models import Project
@@ -105,10 +106,7 @@ def frame_code(url, title):
 def embed_map(request):
     """The project map alone, full-window, for other sites to frame. Takes the list's filters,
     a first view (``bbox`` or ``lat``, ``lon`` and ``zoom``) and ``lang``."""
-    language = request.GET.get("lang")
-    if language not in dict(settings.LANGUAGES):
-        # No or an unknown language: the visitor's, as for every address without a prefix.
-        language = translation.get_language()
+    language = asked_language(request)
     with translation.override(language):
         response = _embed_page(request)
     response["Content-Language"] = language

@@ -28,6 +28,11 @@ def features(cells):
                 "url": project["url"],
                 "city": project["city"],
                 "country": project["country_name"],
+                "stage": project["stage"],
+                "stage_label": project["stage_label"],
+                "housing_model": project["housing_model"],
+                "housing_model_label": project["housing_model_label"],
+                "summary": project["summary"],
             }
         elif projects:
             geometry = _point(cell["x"], cell["y"])

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django_countries.fields import Country
 
 from habitat.representation import SCHEMA_ORG, postal_address
-from projects.models.project import Project, Stage
+from projects.models.project import HousingModel, Project, Stage
 
 # Decimal places of published coordinates: 6 is about 10 cm, finer than any public point.
 COORDINATE_PLACES = 6
@@ -115,13 +115,27 @@ def public_representation(project, *, absolute_url=None):
     }
 
 
-def markers():
-    """``marker(slug, city, country, shown_name, longitude, latitude)`` (``MARKER_VALUES``):
-    the part of ``public_representation`` that the map shows of a project on its own (name,
-    page, place, public point), with the language looked up once for a whole map view."""
-    address, country_name_of = Project.page_addresses(), country_names()
+# A popup shows the beginning of a project's summary: about two lines.
+POPUP_SUMMARY_CHARACTERS = 200
 
-    def marker(slug, city, country, shown_name, longitude, latitude):
+
+def _beginning(text, length=POPUP_SUMMARY_CHARACTERS):
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+def markers():
+    """``marker(*MARKER_VALUES)``: the part of ``public_representation`` that the map shows
+    of a project on its own (name, page, place, public point, stage, housing model and the
+    beginning of its summary), with the language looked up once for a whole map view."""
+    address, country_name_of = Project.page_addresses(), country_names()
+    stage_labels = {value: str(label) for value, label in Stage.choices}
+    model_labels = {value: str(label) for value, label in HousingModel.choices}
+
+    def marker(slug, city, country, shown_name, longitude, latitude, stage, housing_models, shown_summary):
+        # A project of several housing models is drawn in the colour of the first it gives.
+        housing_model = housing_models[0] if housing_models else ""
         return {
             "name": shown_name or "",
             "url": address(slug),
@@ -129,6 +143,11 @@ def markers():
             "country_name": country_name_of(country),
             # Rounded to COORDINATE_PLACES where the map writes it (maps._point).
             "point": {"latitude": latitude, "longitude": longitude},
+            "stage": stage,
+            "stage_label": stage_labels.get(stage, ""),
+            "housing_model": housing_model,
+            "housing_model_label": model_labels.get(housing_model, ""),
+            "summary": _beginning(shown_summary or ""),
         }
 
     return marker

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -15,6 +16,7 @@ from habitat.models import Organisation
 from habitat.page_cache import cached_for_visitors
 from habitat.ratelimits import RateLimit
 from habitat.representation import organisation_structured_data
+from habitat.translation import asked_language
 from projects import maps, notifications, opendata
 from projects.filters import ProjectFilter
 from projects.forms import ContactForm, ReportForm
@@ -222,10 +224,16 @@ MAP_CLUSTERED_AT_MOST = 10_000
 def map_json(request):
     """The projects of a map view as GeoJSON, clustered in PostGIS.
 
-    Takes ``bbox=west,south,east,north`` and ``zoom`` plus every filter of the list page.
+    Takes ``bbox=west,south,east,north`` and ``zoom`` plus every filter of the list page, and
+    ``lang``: the language of the page that shows the map (names, stages, countries).
     Answers at most one feature per cluster cell, so its size depends on the view, not on
     the size of the directory.
     """
+    with translation.override(asked_language(request)):
+        return _map_json(request)
+
+
+def _map_json(request):
     try:
         bbox = geo.BoundingBox.parse(request.GET.get("bbox", "-180,-90,180,90"))
         zoom = geo.parse_zoom(request.GET.get("zoom", "2"))

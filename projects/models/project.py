@@ -216,7 +216,17 @@ STACK_LIST_LIMIT = 20
 
 
 # What the map shows of a project on its own, in this order (``ProjectQuerySet.marker_values``).
-MARKER_VALUES = ("slug", "city", "country", "shown_name", "longitude", "latitude")
+MARKER_VALUES = (
+    "slug",
+    "city",
+    "country",
+    "shown_name",
+    "longitude",
+    "latitude",
+    "stage",
+    "housing_models",
+    "shown_summary",
+)
 
 
 def listed_cells_sql(zoom):
@@ -422,7 +432,10 @@ class ProjectQuerySet(models.QuerySet):
             "slug",
             "city",
             "country",
+            "stage",
+            "housing_models",
             shown_name=fallback_expression("name"),
+            shown_summary=fallback_expression("summary"),
             longitude=Func("public_location", function="ST_X", output_field=FloatField()),
             latitude=Func("public_location", function="ST_Y", output_field=FloatField()),
         )

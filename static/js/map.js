@@ -36,6 +36,42 @@
     return '<a href="' + escapeHtml(project.url) + '">' + escapeHtml(project.name) + "</a>";
   }
 
+  // A project's marker carries its stage and housing model as classes: the map's section
+  // says which of the two colours it (static/css/site.css, the legend's swatches alike).
+  function projectMarkerIcon(p, text) {
+    var icon = projectIcon(text);
+    icon.options.className += " stage-" + p.stage + " model-" + (p.housing_model || "none");
+    return icon;
+  }
+
+  function projectPopup(p) {
+    var facts = [p.stage_label, p.housing_model_label].filter(Boolean).join(" · ");
+    facts = facts.charAt(0).toUpperCase() + facts.slice(1);
+    return (
+      '<p class="popup-title">' + projectLink(p) + '</p><p class="popup-meta">' +
+      escapeHtml([p.city, p.country].filter(Boolean).join(", ")) + "</p>" +
+      (facts ? '<p class="popup-meta">' + escapeHtml(facts) + "</p>" : "") +
+      (p.summary ? '<p class="popup-summary">' + escapeHtml(p.summary) + "</p>" : "")
+    );
+  }
+
+  // The legend's choice: colour the projects by stage or by housing model.
+  function showLegend(section) {
+    var legend = section && section.querySelector(".map-legend");
+    if (!legend) return;
+    var choice = legend.querySelector("select");
+    function apply() {
+      section.classList.toggle("colour-by-stage", choice.value === "stage");
+      section.classList.toggle("colour-by-housing-model", choice.value === "housing-model");
+      legend.querySelectorAll("[data-colour-by]").forEach(function (list) {
+        list.hidden = list.getAttribute("data-colour-by") !== choice.value;
+      });
+    }
+    choice.addEventListener("change", apply);
+    apply();
+    legend.hidden = false;
+  }
+
   // The view named by a query string, or null. Numbers that cannot be a view are ignored:
   // the map then opens as it would without them.
   function requestedView(query) {
@@ -90,6 +126,8 @@
           .join(",")
       );
       params.set("zoom", String(Math.round(map.getZoom())));
+      // The address has no language prefix: names, stages and countries in the page's.
+      params.set("lang", document.documentElement.lang);
       return container.getAttribute("data-map-url") + "?" + params.toString();
     }
 
@@ -115,11 +153,8 @@
     function makeMarker(p, lat, lng, offset) {
       var marker;
       if (p.kind === "project") {
-        marker = L.marker([lat, lng], { icon: projectIcon(format(text.project, p)), title: p.name, riseOnHover: true });
-        marker.bindPopup(
-          '<p class="popup-title">' + projectLink(p) + '</p><p class="popup-meta">' +
-            escapeHtml([p.city, p.country].filter(Boolean).join(", ")) + "</p>"
-        );
+        marker = L.marker([lat, lng], { icon: projectMarkerIcon(p, format(text.project, p)), title: p.name, riseOnHover: true });
+        marker.bindPopup(projectPopup(p));
       } else if (p.kind === "stack") {
         marker = L.marker([lat, lng], { icon: clusterIcon(p.count, format(text.stack, p)), title: format(text.stack, p) });
         marker.bindPopup(
@@ -203,6 +238,7 @@
         });
     }
 
+    showLegend(container.closest(".map-section"));
     map.on("moveend", load);
     load();
   };

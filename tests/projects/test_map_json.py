@@ -5,7 +5,7 @@ from django.contrib.gis.gdal import DataSource
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from projects.models import LocationPrecision, Stage, Status
+from projects.models import HousingModel, LocationPrecision, Stage, Status
 from tests.factories import make_organisation, make_project
 
 pytestmark = pytest.mark.django_db
@@ -228,3 +228,48 @@ def test_map_json_names_each_project_in_the_visitor_s_language_or_else_in_its_ow
 
     assert markers("en") == {"Les Choux": "France", "The Cabbages": "Switzerland"}
     assert markers("es") == {"Les Choux": "Francia", "Las Coles": "Suiza"}
+
+
+def test_a_project_on_its_own_says_its_stage_housing_model_and_the_beginning_of_its_summary(client):
+    summary = "Families of Montevideo built their homes together through mutual aid. " * 6
+    make_project(
+        name_en="Zona 3",
+        lon=-56.164,
+        lat=-34.901,
+        city="Montevideo",
+        country="UY",
+        stage=Stage.CONSTRUCTION,
+        housing_models=[HousingModel.MUTUAL_AID_COOPERATIVE, HousingModel.SELF_BUILD],
+        summary_en=summary,
+        summary_es="Familias de Montevideo construyeron sus casas por ayuda mutua.",
+    )
+    (feature,) = get_map(client).json()["features"]
+    properties = feature["properties"]
+    assert properties["stage"] == "construction" and properties["stage_label"] == "construction"
+    # Drawn in the colour of the first housing model it gives.
+    assert properties["housing_model"] == "mutual_aid_cooperative"
+    assert properties["housing_model_label"] == "mutual-aid co-operative"
+    # About two lines, cut between words.
+    assert len(properties["summary"]) <= 201 and properties["summary"].endswith("…")
+    assert summary.startswith(properties["summary"].removesuffix("…"))
+    assert summary[len(properties["summary"]) - 1] == " "
+
+
+def test_the_map_answers_in_the_language_of_the_page_that_shows_it(client):
+    make_project(
+        name_en="Zona 3",
+        lon=-56.164,
+        lat=-34.901,
+        country="UY",
+        stage=Stage.INHABITED,
+        summary_en="Families built their homes.",
+        summary_es="Familias construyeron sus casas.",
+    )
+    spanish = get_map(client, lang="es").json()["features"][0]["properties"]
+    assert spanish["stage_label"] == "habitado"
+    assert spanish["country"] == "Uruguay" and spanish["summary"] == "Familias construyeron sus casas."
+    assert spanish["url"].startswith("/es/")
+    french = get_map(client, lang="fr").json()["features"][0]["properties"]
+    assert french["stage_label"] == "habité" and french["url"].startswith("/fr/")
+    # Not one of ours: the visitor's language, as for any address without a prefix.
+    assert get_map(client, lang="xx").json()["features"][0]["properties"]["stage_label"] == "inhabited"
