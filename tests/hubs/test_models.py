@@ -9,19 +9,23 @@ from tests.factories.hubs import make_meeting, make_session
 
 pytestmark = pytest.mark.django_db
 
-TODAY = datetime.date.today()
+
+def today():
+    """Today as the meetings' queries read it (UTC), asked when a test runs: a date taken when
+    the module was collected was yesterday's for a run that crossed midnight."""
+    return datetime.datetime.now(datetime.UTC).date()
 
 
 def days(n):
-    return TODAY + datetime.timedelta(days=n)
+    return today() + datetime.timedelta(days=n)
 
 
 def test_upcoming_and_past_are_told_apart_by_date():
     past = make_meeting(start_date=days(-10), end_date=days(-8))
     ending_today = make_meeting(start_date=days(-2), end_date=days(0))
     one_day_tomorrow = make_meeting(start_date=days(1), end_date=None)
-    year_only_past = make_meeting(year=TODAY.year - 2)
-    year_only_this_year = make_meeting(year=TODAY.year)
+    year_only_past = make_meeting(year=today().year - 2)
+    year_only_this_year = make_meeting(year=today().year)
     undated = make_meeting(year=None)
 
     assert list(Meeting.objects.upcoming()) == [ending_today, one_day_tomorrow, year_only_this_year]
