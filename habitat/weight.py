@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.utils import translation
 
 # Below these many bytes (compressed) a page of the kind is within its budget (issue 11).
 BUDGETS = {"list": 100_000, "project page": 100_000, "home": 200_000}
@@ -113,3 +114,49 @@ def _fonts(css_url, css):
         if urlsplit(url).path.endswith(FONT_SUFFIXES):
             fonts.append(Asset("font", url, compressed_size(static_file(url))))
     return fonts
+
+
+# Pages that the sitemap does not list: the list with filters, the forms and an error page.
+OTHER_PAGES = [
+    ("list with filters", "/en/projects/?stage=inhabited&housing_model=cooperative"),
+    ("sign in", "/en/accounts/login/"),
+    ("sign up", "/en/accounts/signup/"),
+    ("open data", "/en/open-data/"),
+    ("not found", "/en/projects/no-such-project/"),
+]
+# The sitemap's static pages and sections, named as the budgets name them.
+NAMES = {
+    "home": "home",
+    "projects:list": "list",
+    "organisation-list": "organisations",
+    "hubs:list": "HUBs and meetings",
+    "hubs:conference": "conference",
+    "awards:list": "awards",
+    "programmes:list": "programmes",
+    "stats": "statistics",
+    "projects": "project page",
+    "organisations": "organisation page",
+    "hubs": "HUB page",
+    "meetings": "meeting page",
+    "awards": "award page",
+    "award-years": "award of a year",
+    "programmes": "programme page",
+    "about": "platform page",
+}
+
+
+def page_kinds():
+    """``[(name, address)]``: the first public page of each kind that the sitemap lists, in
+    English, then the pages it does not list."""
+    from habitat.urls import sitemaps
+
+    found = []
+    with translation.override("en"):
+        for section, sitemap_class in sitemaps.items():
+            sitemap = sitemap_class()
+            items = list(sitemap.items())
+            if section == "site":
+                found += [(NAMES.get(item, item), sitemap.location(item)) for item in items]
+            elif items:
+                found.append((NAMES.get(section, section), sitemap.location(items[0])))
+    return found + OTHER_PAGES

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page
 
-from habitat.management.commands.page_weight import pages
+from habitat.weight import page_kinds
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,7 @@ def wider_than_the_screen(page: Page):
 
 def test_no_page_is_wider_than_a_phone_in_any_language(page: Page, whole_demo, page_errors):
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})
-    kinds = pages()
+    kinds = page_kinds()
     assert len(kinds) >= 20
     too_wide = {}
     for language in ["en", "fr", "es"]:

@@ -1,53 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.test import Client, override_settings
-from django.utils import translation
 
 from habitat import weight
-
-# Pages that the sitemap does not list: the list with filters, the forms and an error page.
-OTHER_PAGES = [
-    ("list with filters", "/en/projects/?stage=inhabited&housing_model=cooperative"),
-    ("sign in", "/en/accounts/login/"),
-    ("sign up", "/en/accounts/signup/"),
-    ("open data", "/en/open-data/"),
-    ("not found", "/en/projects/no-such-project/"),
-]
-# The sitemap's static pages and sections, named as the budgets name them.
-NAMES = {
-    "home": "home",
-    "projects:list": "list",
-    "organisation-list": "organisations",
-    "hubs:list": "HUBs and meetings",
-    "hubs:conference": "conference",
-    "awards:list": "awards",
-    "programmes:list": "programmes",
-    "stats": "statistics",
-    "projects": "project page",
-    "organisations": "organisation page",
-    "hubs": "HUB page",
-    "meetings": "meeting page",
-    "awards": "award page",
-    "award-years": "award of a year",
-    "programmes": "programme page",
-    "about": "platform page",
-}
-
-
-def pages():
-    """``[(name, address)]``: the first public page of each kind that the sitemap lists, in
-    English, then the pages it does not list."""
-    from habitat.urls import sitemaps
-
-    found = []
-    with translation.override("en"):
-        for section, sitemap_class in sitemaps.items():
-            sitemap = sitemap_class()
-            items = list(sitemap.items())
-            if section == "site":
-                found += [(NAMES.get(item, item), sitemap.location(item)) for item in items]
-            elif items:
-                found.append((NAMES.get(section, section), sitemap.location(items[0])))
-    return found + OTHER_PAGES
 
 
 class Command(BaseCommand):
@@ -67,7 +21,7 @@ class Command(BaseCommand):
         # Each page as it renders now: a page remembered before a change of its templates
         # would weigh what it weighed then.
         with override_settings(DEBUG=False, PAGE_CACHE_SECONDS=0):
-            for name, address in pages():
+            for name, address in weight.page_kinds():
                 response = client.get(address)
                 if response.status_code not in (200, 404):
                     raise CommandError(f"{address} answered {response.status_code}.")
