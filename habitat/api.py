@@ -8,6 +8,7 @@ the API object, the per-client rate limit and cursor pagination.
 
 import base64
 import binascii
+import functools
 import hashlib
 
 from django.utils.translation import gettext as _
@@ -90,8 +91,22 @@ def page(request, queryset, represent, *, cursor=None, limit=PAGE_SIZE):
 
 
 def read(router, path, **options):
-    """A read-only operation: GET, and HEAD as monitors and link checkers ask."""
-    return router.api_operation(["GET", "HEAD"], path, **options)
+    """A read-only operation: GET, and HEAD as monitors and link checkers ask.
+
+    Every parameter of ours takes one value: one given twice (``limit=5&limit=500``) is
+    refused rather than read as the last of them, which the client may not have meant."""
+
+    def register(view):
+        @functools.wraps(view)
+        def given_once(request, *args, **kwargs):
+            repeated = sorted(name for name, values in request.GET.lists() if len(values) > 1)
+            if repeated:
+                raise HttpError(400, _("Give each parameter once: %(names)s.") % {"names": ", ".join(repeated)})
+            return view(request, *args, **kwargs)
+
+        return router.api_operation(["GET", "HEAD"], path, **options)(given_once)
+
+    return register
 
 
 # --- Organisations -----------------------------------------------------------------------------

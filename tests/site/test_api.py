@@ -74,6 +74,15 @@ def test_cursor_pages_walk_every_project_once_and_stop(client):
     assert client.get(f"{API}/projects/", {"limit": "many"}).status_code == 422
 
 
+@pytest.mark.parametrize("resource", ["projects", "organisations", "meetings", "awards", "programmes"])
+def test_a_parameter_given_twice_is_refused_rather_than_guessed(client, resource):
+    make_project()
+    answer = client.get(f"{API}/{resource}/?limit=5&limit=2.0&cursor=x")
+    assert answer.status_code == 400
+    assert answer.json() == {"detail": "Give each parameter once: limit."}
+    assert client.get(f"{API}/{resource}/?limit=2").status_code == 200
+
+
 def test_a_merged_project_leads_for_good_to_the_one_kept(client):
     kept = make_project(name_en="Kalkbreite")
     duplicate = make_project(name_en="Kalkbreite (again)")
