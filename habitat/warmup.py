@@ -16,11 +16,16 @@ from django.template.utils import get_app_template_dirs
 from django.urls import get_resolver
 from django.utils import translation
 
+from habitat import places
+
 
 def warm_up():
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             build_reverse_tables(get_resolver())
+    # The towns of the location step's search: two seconds to read, which each worker would
+    # otherwise spend on a group's first search.
+    places.gazetteer()
     for alias in settings.CACHES:
         # Imports the backend and its client library; a connection opens only when used.
         caches[alias]

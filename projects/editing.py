@@ -148,7 +148,7 @@ def edit_section(request, slug, section):
     form = form_class(data, instance=working)
     versioned = sections.VersionedForm(data, project=working)
     conflict = []
-    if form.is_bound and form.is_valid():
+    if form.asks_to_save() and form.is_valid():
         conflict = versioned.save(request, section=form, comment=f"{section} saved")
         if not conflict:
             messages.success(request, _("“%(section)s” is saved.") % {"section": title})

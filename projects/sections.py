@@ -13,11 +13,21 @@ import reversion
 from django import forms
 from django.contrib.gis.geos import Point
 from django.db import transaction
+from django.forms.utils import ErrorDict
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django_countries import countries
 
+from habitat import places
 from habitat.models import Organisation
-from projects.models import EditorInvitation, Project, ProjectActor, ProjectDocument, ProjectPhoto
+from projects.models import (
+    EditorInvitation,
+    LocationPrecision,
+    Project,
+    ProjectActor,
+    ProjectDocument,
+    ProjectPhoto,
+)
 
 
 class VersionedForm(forms.Form):
@@ -61,11 +71,18 @@ class VersionedForm(forms.Form):
 class ProjectSectionForm(forms.ModelForm):
     """A section of the project's own fields."""
 
+    # Fields that only help to fill in the others, saved nowhere.
+    not_saved = ()
+
+    def asks_to_save(self):
+        """Whether the page was sent to save the section (not to find something for it)."""
+        return self.is_bound
+
     def changes_against(self, stored):
         """Field by field, what the other editor saved and what this one typed."""
         rows = []
         for name, field in self.fields.items():
-            if name not in self.cleaned_data:
+            if name not in self.cleaned_data or name in self.not_saved:
                 continue
             saved, sent = self.stored_value(stored, name), self.cleaned_data[name]
             if saved != sent and not (saved in (None, "") and sent in (None, "")):
@@ -167,8 +184,36 @@ class FactsForm(ProjectSectionForm):
 
 
 class LocationForm(ProjectSectionForm):
-    """Where the project is: typed coordinates work without JavaScript; the map fills them in."""
+    """Where the project is: found by the name of its town, clicked on the map or typed as
+    coordinates. The coordinates are what is saved; everything else helps to fill them in.
 
+    The page's script suggests towns as the group types (habitat.places, through the "places"
+    address) and fills the fields in. Without it, the "Find" button sends the form with
+    ``action=find``: the page comes back with everything typed and the towns of that name
+    (``place``), and saving with one of them chosen places the project at that town's centre,
+    approximately, and names its city. Nothing is saved by finding.
+    """
+
+    town = forms.CharField(
+        label=_("Town or neighbourhood"),
+        required=False,
+        max_length=places.MAX_TEXT_LENGTH,
+        help_text=_(
+            "Type its name and choose it among the suggestions: the marker goes to its centre. "
+            "Then drag the marker to where your project is."
+        ),
+    )
+    place = forms.ChoiceField(
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Choose one and save: the project is placed at the centre of that town, as an approximate "
+            "location. You can move it closer afterwards."
+        ),
+        error_messages={
+            "invalid_choice": _("This town is no longer among those found: find it again."),
+        },
+    )
     latitude = forms.FloatField(
         label=_("Latitude"),
         min_value=-90,
@@ -196,13 +241,61 @@ class LocationForm(ProjectSectionForm):
             ),
         }
 
-    field_order = ["address", "city", "country", "latitude", "longitude", "location_precision"]
+    field_order = ["town", "place", "address", "city", "country", "latitude", "longitude", "location_precision"]
+    not_saved = ("town", "place")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.location and not self.is_bound:
             self.initial["latitude"] = round(self.instance.location.y, 6)
             self.initial["longitude"] = round(self.instance.location.x, 6)
+        town = str(self.data.get("town", "")).strip() if self.is_bound else ""
+        # The "Find" button is the form's first: Enter in any field sends it, and with no town
+        # typed that is a save, as the group meant.
+        self.finding = bool(town) and self.data.get("action") == "find"
+        self.places = []
+        if town and (self.finding or self.data.get("place")) and len(town) <= places.MAX_TEXT_LENGTH:
+            self.places = places.find(town, country=self._country_typed(), language=get_language())
+        self.fields["place"].choices = [(place.id, place.label) for place in self.places]
+        self.fields["place"].label = _("Towns found for “%(text)s”") % {"text": town}
+        chosen = next((place for place in self.places if place.id == self.data.get("place")), None)
+        if chosen and not self.finding:
+            self.data = self._placed_at(chosen)
+
+    def _country_typed(self):
+        code = str(self.data.get("country", "")).upper()
+        return code if countries.name(code) else None
+
+    def _placed_at(self, place):
+        """The form's data with the project at ``place``'s centre, approximately."""
+        data = self.data.copy()
+        data["latitude"] = str(place.latitude)
+        data["longitude"] = str(place.longitude)
+        data["city"] = place.city
+        if not data.get("country") and countries.name(place.country):
+            data["country"] = place.country
+        # The centre of a town is not where the group lives: the group may say "exact" once it
+        # has moved the point there.
+        data["location_precision"] = LocationPrecision.APPROXIMATE
+        return data
+
+    def asks_to_save(self):
+        return self.is_bound and not self.finding
+
+    def full_clean(self):
+        super().full_clean()
+        if self.finding:
+            # Finding checks only what was typed to find: the other fields keep what was typed,
+            # with no error, until the group saves.
+            self._errors = ErrorDict({name: errors for name, errors in self._errors.items() if name == "town"})
+            if not self._errors and not self.places:
+                self.add_error(
+                    "town",
+                    _(
+                        "No town or neighbourhood found by that name. Check its spelling, try a larger town "
+                        "nearby, or place the project on the map or by its coordinates."
+                    ),
+                )
 
     def stored_value(self, stored, name):
         if name in ("latitude", "longitude"):

@@ -246,6 +246,9 @@ def fill(world):
         "programmes:list": [({}, "")],
         "programmes:detail": [({"slug": world.programme.slug}, "")],
         "stats": [({}, "")],
+        # Towns from the public gazetteer only: where the hidden project and the draft are, by
+        # name, as a group placing its project would look for them.
+        "places": [({}, query) for query in ["q=Nairobi", "q=nai&country=KE", "q=Dakar", "q=Ouakam", "q="]],
         "page": [({"slug": world.page.slug}, "")],
         "hubs:list": [({}, "")],
         "hubs:detail": [({"slug": world.hub.slug}, "")],
