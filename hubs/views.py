@@ -46,7 +46,12 @@ def hub_list(request):
             "hub_groups": list(by_hub.values()),
             "global_events": global_events,
             "map_points": _map_points(meetings),
-            "map_labels": {"meetings": gettext("Meetings in {place}")},
+            "map_labels": {
+                "meetings": gettext("Meetings in {place}"),
+                # Translators: one marker for places too near each other to be told apart on
+                # the map; {count} is 2 or more.
+                "nearby": gettext("Meetings in {count} places near each other"),
+            },
         },
     )
 

@@ -74,6 +74,14 @@ def demo(transactional_db):
 
 
 @pytest.fixture
+def whole_demo(transactional_db):
+    """The demo directory as `make run` loads it: projects, meetings, awards, a programme and
+    the platform's pages, so that every kind of page has one to show."""
+    for command in ["load_demo", "load_demo_meetings", "load_demo_awards", "load_demo_programme", "load_demo_pages"]:
+        call_command(command, stdout=io.StringIO())
+
+
+@pytest.fixture
 def page_errors(page: Page, live_server):
     """Console errors (Content-Security-Policy violations among them) and uncaught
     exceptions of the page. Only the failures of the requests that we block are left out:

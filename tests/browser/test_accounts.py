@@ -1,10 +1,10 @@
-"""The account pages in a real browser: axe-core finds nothing serious, and they fit a phone."""
+"""The account pages in a real browser: axe-core finds nothing, and they fit a phone."""
 
 import pytest
 from allauth.account.models import EmailAddress
 from playwright.sync_api import Page
 
-from tests.browser.support import assert_no_serious_violations
+from tests.browser.support import assert_no_violations
 from tests.factories import make_user
 
 pytestmark = pytest.mark.browser
@@ -27,18 +27,18 @@ def signed_in(page: Page, transactional_db):
 
 
 @pytest.mark.parametrize("path", ["/en/accounts/login/", "/en/accounts/signup/", "/en/accounts/password/reset/"])
-def test_visitor_account_page_has_no_serious_accessibility_violations(page: Page, transactional_db, path):
+def test_visitor_account_page_has_no_accessibility_violations(page: Page, transactional_db, path):
     page.goto(path)
-    assert_no_serious_violations(page)
+    assert_no_violations(page)
 
 
-def test_login_errors_have_no_serious_accessibility_violations(page: Page, transactional_db):
+def test_login_errors_have_no_accessibility_violations(page: Page, transactional_db):
     page.goto("/en/accounts/login/")
     page.get_by_label("Email").fill("nobody@example.org")
     page.get_by_label("Password").fill("not-the-password")
     page.locator("main").get_by_role("button", name="Sign In").click()
     page.locator(".form-errors").wait_for()
-    assert_no_serious_violations(page)
+    assert_no_violations(page)
 
 
 @pytest.mark.parametrize(
@@ -52,19 +52,19 @@ def test_login_errors_have_no_serious_accessibility_violations(page: Page, trans
         "/en/accounts/reauthenticate/",
     ],
 )
-def test_account_page_has_no_serious_accessibility_violations(signed_in: Page, path):
+def test_account_page_has_no_accessibility_violations(signed_in: Page, path):
     signed_in.goto(path)
-    assert_no_serious_violations(signed_in)
+    assert_no_violations(signed_in)
 
 
-def test_totp_set_up_page_has_no_serious_accessibility_violations(signed_in: Page):
+def test_totp_set_up_page_has_no_accessibility_violations(signed_in: Page):
     signed_in.goto("/en/accounts/2fa/totp/activate/")
     # allauth asks for the password again before a second factor can be added.
     signed_in.get_by_label("Password").fill(PASSWORD)
     signed_in.locator("main").get_by_role("button", name="Confirm").click()
     signed_in.wait_for_url("**/2fa/totp/activate/")
     assert signed_in.locator("img[src^='data:image/svg+xml']").is_visible()
-    assert_no_serious_violations(signed_in)
+    assert_no_violations(signed_in)
 
 
 @pytest.mark.parametrize("path", ["/en/accounts/login/", "/en/accounts/signup/"])

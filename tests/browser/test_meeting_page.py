@@ -5,7 +5,7 @@ import datetime
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import assert_no_serious_violations
+from tests.browser.support import assert_no_violations
 from tests.factories import make_organisation, make_project
 from tests.factories.hubs import make_hub, make_meeting, make_session
 
@@ -47,7 +47,7 @@ def test_meeting_page_shows_map_and_programme(page: Page, meeting, page_errors):
     expect(sessions).to_have_count(2)
     expect(sessions.first).to_contain_text("Peer visit to the Bang Bua canal")
     expect(page.get_by_role("link", name="Bang Bua canal community upgrading")).to_be_visible()
-    assert_no_serious_violations(page)
+    assert_no_violations(page)
     assert page_errors == []
 
 
@@ -64,7 +64,7 @@ def test_hubs_page_shows_meetings_on_the_map(page: Page, meeting, page_errors):
     page.goto("/en/hubs/")
     page.locator(".hubs-map .leaflet-control-zoom").wait_for()
     expect(page.locator(".hubs-map")).to_have_attribute("data-state", "ready")
-    assert_no_serious_violations(page)
+    assert_no_violations(page)
     marker = page.locator(".hubs-map .leaflet-marker-icon")
     expect(marker).to_have_count(1)
     marker.click()

@@ -2,10 +2,7 @@
 screen, so that no page scrolls sideways. The kinds of page are those that `make weight`
 weighs (the sitemap's, the list with filters, the forms, open data and an error page)."""
 
-import io
-
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page
 
 from habitat.weight import page_kinds
@@ -13,14 +10,6 @@ from habitat.weight import page_kinds
 pytestmark = pytest.mark.browser
 
 PHONE_WIDTH = 360
-
-
-@pytest.fixture
-def whole_demo(transactional_db):
-    """The demo directory as `make run` loads it: projects, meetings, awards, a programme and
-    the platform's pages, so that every kind of page has one to show."""
-    for command in ["load_demo", "load_demo_meetings", "load_demo_awards", "load_demo_programme", "load_demo_pages"]:
-        call_command(command, stdout=io.StringIO())
 
 
 def wider_than_the_screen(page: Page):

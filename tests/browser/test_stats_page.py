@@ -1,4 +1,4 @@
-"""The statistics page in a real browser: charts with accessible names, no serious axe
+"""The statistics page in a real browser: charts with accessible names, no axe
 violation, no console error, and it fits a phone."""
 
 import io
@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from tests.browser.support import assert_no_serious_violations
+from tests.browser.support import assert_no_violations
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_stats_page_charts_are_accessible(page: Page, demo_with_programme, page_
         expect(page.get_by_role("img", name=name, exact=False)).to_be_visible()
         expect(page.get_by_role("table", name=name, exact=False)).to_be_visible()
     assert charts.count() >= 5
-    assert_no_serious_violations(page)
+    assert_no_violations(page)
     assert page_errors == []
 
 
@@ -42,5 +42,5 @@ def test_programme_page_shows_its_projects_on_the_map(page: Page, demo_with_prog
     page.goto("/en/programmes/habitat-participatif-quartiers-populaires/")
     page.locator(".project-map .leaflet-control-zoom").wait_for()
     expect(page.locator(".project-map")).to_have_attribute("data-state", "ready")
-    assert_no_serious_violations(page)
+    assert_no_violations(page)
     assert page_errors == []

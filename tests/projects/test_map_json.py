@@ -273,3 +273,38 @@ def test_the_map_answers_in_the_language_of_the_page_that_shows_it(client):
     assert french["stage_label"] == "habité" and french["url"].startswith("/fr/")
     # Not one of ours: the visitor's language, as for any address without a prefix.
     assert get_map(client, lang="xx").json()["features"][0]["properties"]["stage_label"] == "inhabited"
+
+
+def test_map_json_merges_projects_whose_markers_would_overlap_across_a_cell_edge(client):
+    # At zoom 2 the clusters are 22.5° squares and one edge runs along the meridian: these two
+    # fall in different squares, about 3 pixels apart on the screen.
+    make_project(name_en="West of the edge", lon=-0.5, lat=10)
+    make_project(name_en="East of the edge", lon=0.5, lat=10)
+    payload = get_map(client, zoom="2").json()
+    assert [(f["properties"]["kind"], f["properties"]["count"]) for f in payload["features"]] == [("cluster", 2)]
+    assert payload["features"][0]["properties"]["bounds"] == [-0.5, 10, 0.5, 10]
+    assert payload["features"][0]["geometry"]["coordinates"] == [0, 10]
+    # Zoomed in, far enough apart to be two markers again.
+    close = get_map(client, zoom="8", bbox="-2,9,2,11").json()
+    assert sorted(f["properties"]["name"] for f in close["features"]) == ["East of the edge", "West of the edge"]
+
+
+def test_map_json_merges_markers_across_the_antimeridian(client):
+    make_project(lon=179.9, lat=-17)
+    make_project(lon=-179.9, lat=-17)
+    payload = get_map(client, zoom="3").json()
+    (feature,) = payload["features"]
+    assert feature["properties"]["count"] == 2
+    assert abs(abs(feature["geometry"]["coordinates"][0]) - 180) < 0.01
+
+
+def test_map_json_lists_projects_too_near_to_split_at_the_deepest_zoom(client):
+    # Either side of an edge of the clusters at zoom 18 (squares of 360 / 2**20 degrees).
+    square = 360 / 2**20
+    edge = -180 + round((6.143 + 180) / square) * square
+    make_project(name_en="Left", lon=edge - square / 10, lat=46.204)
+    make_project(name_en="Right", lon=edge + square / 10, lat=46.204)
+    payload = get_map(client, zoom="18", bbox="6.142,46.203,6.144,46.205").json()
+    (feature,) = payload["features"]
+    assert feature["properties"]["kind"] == "stack"
+    assert sorted(project["name"] for project in feature["properties"]["projects"]) == ["Left", "Right"]
