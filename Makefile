@@ -37,6 +37,7 @@ prepare:
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) createcachetable
 	$(MANAGE) compilemessages --ignore=.venv -v 0
+	$(MANAGE) make_photo_copies
 
 # The demo directory: 48 real projects with their sources, meetings, awards, a programme and
 # the platform's pages (each loader can run again).

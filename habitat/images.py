@@ -5,6 +5,7 @@ metadata survives: no EXIF, above all no GPS position of a group that hides wher
 """
 
 import io
+import re
 import warnings
 
 from django.core.exceptions import ValidationError
@@ -58,3 +59,48 @@ def reencode(file):
     options = {"quality": 88} if image_format in ("JPEG", "WEBP") else {"optimize": True}
     clean.save(output, format=image_format, **options)
     return ContentFile(output.getvalue(), name=f"image.{ALLOWED_FORMATS[image_format]}")
+
+
+# Smaller copies of each photo, made once when it is stored, so that a phone is sent a photo
+# of the size of its slot (srcset) rather than the original. WebP: a third of a JPEG's weight
+# at the same look, read by every browser the platform supports.
+RENDITION_WIDTHS = (320, 640, 1280)
+RENDITION_QUALITY = 80
+_RENDITION_NAME = re.compile(r"^(?P<original>.+)\.w(?P<width>\d+)\.webp$")
+
+
+def rendition_name(name, width):
+    """The stored name of the copy of the photo ``name`` that is ``width`` pixels wide."""
+    return f"{name}.w{width}.webp"
+
+
+def original_name(name):
+    """The photo that ``name`` is a copy of (``rendition_name``), or None."""
+    match = _RENDITION_NAME.match(name)
+    if match and int(match["width"]) in RENDITION_WIDTHS:
+        return match["original"]
+    return None
+
+
+def rendition_widths(width):
+    """The widths of the copies made of a photo ``width`` pixels wide: each one smaller."""
+    return [candidate for candidate in RENDITION_WIDTHS if width and candidate < width]
+
+
+def renditions(file):
+    """``(width, height, {rendition width: ContentFile})`` of a stored (cleaned) image: its size
+    and its copies at ``rendition_widths``, largest first, each resized from the one before."""
+    file.seek(0)
+    with Image.open(file) as image:
+        image.load()
+        size = image.size
+        current = image if image.mode in ("RGB", "RGBA") else image.convert("RGBA" if "A" in image.mode else "RGB")
+        copies = {}
+        for width in sorted(rendition_widths(size[0]), reverse=True):
+            height = max(1, round(current.height * width / current.width))
+            current = current.resize((width, height), Image.Resampling.LANCZOS)
+            output = io.BytesIO()
+            current.save(output, format="WEBP", quality=RENDITION_QUALITY, method=4)
+            copies[width] = ContentFile(output.getvalue())
+    file.seek(0)
+    return size[0], size[1], copies

@@ -81,10 +81,45 @@ class CleanedFileField(models.FileField):
 
 
 class PhotoField(CleanedFileField):
-    """A photo: JPEG, PNG or WebP, re-encoded from its pixels (no EXIF, no GPS)."""
+    """A photo: JPEG, PNG or WebP, re-encoded from its pixels (no EXIF, no GPS), stored with
+    its smaller copies (``images.renditions``); its size goes to ``width_field`` and
+    ``height_field`` of the model, as Django's ImageField does."""
 
     clean_file = staticmethod(images.reencode)
     accept = ",".join(images.ACCEPTED_TYPES)
+
+    def __init__(self, *args, width_field=None, height_field=None, **kwargs):
+        self.width_field, self.height_field = width_field, height_field
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        for option in ("width_field", "height_field"):
+            if getattr(self, option):
+                kwargs[option] = getattr(self, option)
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        cleaned = self.cleaned_upload(getattr(model_instance, self.attname))
+        name = super().pre_save(model_instance, add)
+        if cleaned is not None:
+            # The model's size fields come after this one, so their values are read after it.
+            self.store_renditions(model_instance, cleaned)
+        return name
+
+    def store_renditions(self, model_instance, image):
+        """Store the copies of ``image``, the photo ``model_instance`` holds (from the upload
+        just cleaned, or read back from the storage), and note its size on the model."""
+        file = getattr(model_instance, self.attname)
+        width, height, copies = images.renditions(image)
+        for copy_width, copy in copies.items():
+            copy_name = images.rendition_name(file.name, copy_width)
+            if not file.storage.exists(copy_name):
+                file.storage.save(copy_name, copy)
+        if self.width_field:
+            setattr(model_instance, self.width_field, width)
+        if self.height_field:
+            setattr(model_instance, self.height_field, height)
 
 
 class PdfField(CleanedFileField):
@@ -133,10 +168,13 @@ def find_served_file(path, user):
     if "\x00" in path:
         # No stored name holds a NUL byte (random_name), and PostgreSQL text cannot: no file.
         return None
+    # A photo's smaller copy is served to whoever may see the photo.
+    photo = images.original_name(path)
     for model in stored_file_models():
         if model.upload_folder and path.startswith(f"{model.upload_folder}/"):
             for field in model.file_fields():
-                if model.visible_to(user).filter(**{field.name: path}).exists():
+                name = photo if isinstance(field, PhotoField) and photo else path
+                if model.visible_to(user).filter(**{field.name: name}).exists():
                     return model
     return None
 
@@ -145,7 +183,9 @@ class Photo(StoredFile):
     """A photo with what people who cannot see it need, in the order its owner chose."""
 
     # Indexed: the media view finds a file's row by its name (find_served_file).
-    image = PhotoField(_("image"), help_text=images.HELP_TEXT, db_index=True)
+    image = PhotoField(
+        _("image"), help_text=images.HELP_TEXT, db_index=True, width_field="width", height_field="height"
+    )
     alt_text = models.CharField(
         _("alternative text"),
         max_length=300,
@@ -154,6 +194,10 @@ class Photo(StoredFile):
     caption = models.CharField(_("caption"), max_length=300, blank=True)
     credit = models.CharField(_("credit"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # The original's size in pixels, noted when it is stored: empty for a photo stored before
+    # its copies were made (``manage.py make_photo_copies`` makes them).
+    width = models.PositiveIntegerField(_("width"), null=True, editable=False)
+    height = models.PositiveIntegerField(_("height"), null=True, editable=False)
 
     class Meta:
         abstract = True
@@ -163,6 +207,32 @@ class Photo(StoredFile):
 
     def __str__(self):
         return self.caption or self.alt_text
+
+    def copy_widths(self):
+        """The widths of the smaller copies stored beside the original."""
+        return images.rendition_widths(self.width)
+
+    def copy_url(self, width):
+        return self.image.storage.url(images.rendition_name(self.image.name, width))
+
+    def srcset(self):
+        """The ``srcset`` of an ``<img>``: every copy and the original, with their widths; empty
+        when the copies were not made (a photo stored before they were)."""
+        if not self.width:
+            return ""
+        sources = [f"{self.copy_url(width)} {width}w" for width in self.copy_widths()]
+        return ", ".join([*sources, f"{self.image.url} {self.width}w"])
+
+    def thumbnail_url(self):
+        """The address of the smallest copy, for a thumbnail (``thumbnail_name``)."""
+        return self.image.storage.url(thumbnail_name(self.image.name, self.width))
+
+
+def thumbnail_name(name, width):
+    """The stored name of the thumbnail of the photo ``name``, ``width`` pixels wide: its
+    smallest copy, or the photo itself when it has none (too small, or stored before copies)."""
+    widths = images.rendition_widths(width)
+    return images.rendition_name(name, widths[0]) if widths else name
 
 
 class Document(StoredFile):

@@ -10,12 +10,14 @@ is decided here once.
 """
 
 import functools
+import json
 
 from django.utils.translation import get_language
 from django_countries.fields import Country
 
 from habitat.representation import SCHEMA_ORG, postal_address
-from projects.models.project import HousingModel, Project, Stage
+from habitat.uploads import thumbnail_name
+from projects.models.project import HousingModel, Project, ProjectPhoto, Stage
 
 # Decimal places of published coordinates: 6 is about 10 cm, finer than any public point.
 COORDINATE_PLACES = 6
@@ -133,8 +135,11 @@ def markers():
     stage_labels = {value: str(label) for value, label in Stage.choices}
     model_labels = {value: str(label) for value, label in HousingModel.choices}
 
-    def marker(slug, city, country, shown_name, longitude, latitude, stage, housing_models, shown_summary):
+    storage = ProjectPhoto._meta.get_field("image").storage
+
+    def marker(slug, city, country, shown_name, longitude, latitude, stage, housing_models, shown_summary, cover):
         # A project of several housing models is drawn in the colour of the first it gives.
+        cover = json.loads(cover) if cover else None
         housing_model = housing_models[0] if housing_models else ""
         return {
             "name": shown_name or "",
@@ -148,6 +153,8 @@ def markers():
             "housing_model": housing_model,
             "housing_model_label": model_labels.get(housing_model, ""),
             "summary": _beginning(shown_summary or ""),
+            "photo": cover
+            and {"url": storage.url(thumbnail_name(cover["image"], cover["width"])), "alt": cover["alt"]},
         }
 
     return marker

@@ -75,7 +75,9 @@ def test_project_page_shows_photos_with_alt_text_caption_and_credit(client, medi
     photo.full_clean()
     photo.save()
     response = client.get(project.get_absolute_url())
-    assert f'src="{photo.image.url}" alt="Two-storey row houses around a courtyard"' in response.text
+    assert f'<img src="{photo.image.url}" width="64" height="48" alt="Two-storey row houses around a courtyard"' in (
+        response.text
+    )
     assert "The courtyard in 2019" in response.text and "The inhabitants" in response.text
 
 
