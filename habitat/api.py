@@ -10,6 +10,8 @@ import base64
 import binascii
 import functools
 import hashlib
+import inspect
+import typing
 
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Schema
@@ -93,13 +95,20 @@ def page(request, queryset, represent, *, cursor=None, limit=PAGE_SIZE):
 def read(router, path, **options):
     """A read-only operation: GET, and HEAD as monitors and link checkers ask.
 
-    Every parameter of ours takes one value: one given twice (``limit=5&limit=500``) is
-    refused rather than read as the last of them, which the client may not have meant."""
+    A parameter takes one value unless the operation declares it a list (``country:
+    list[str]``, several countries): one given twice (``limit=5&limit=500``) is refused rather
+    than read as the last of them, which the client may not have meant."""
 
     def register(view):
+        lists = {
+            name
+            for name, annotation in inspect.get_annotations(view, eval_str=True).items()
+            if list in (typing.get_origin(annotation), *map(typing.get_origin, typing.get_args(annotation)))
+        }
+
         @functools.wraps(view)
         def given_once(request, *args, **kwargs):
-            repeated = sorted(name for name, values in request.GET.lists() if len(values) > 1)
+            repeated = sorted(name for name, values in request.GET.lists() if len(values) > 1 and name not in lists)
             if repeated:
                 raise HttpError(400, _("Give each parameter once: %(names)s.") % {"names": ", ".join(repeated)})
             return view(request, *args, **kwargs)

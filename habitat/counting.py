@@ -107,3 +107,32 @@ class CappedPaginator(Paginator):
     @property
     def total_is_estimate(self):
         return self._total[1]
+
+
+# Past this many matching rows, the values of a filter are not counted from the rows (each
+# count would read every match): the counts are left out rather than guessed.
+VALUE_COUNT_CAP = 10_000
+
+
+def value_counts(queryset, column, *, each_of_array=False, cap=VALUE_COUNT_CAP):
+    """``{value: count}`` of the rows of ``queryset`` by ``column`` (an array column with
+    ``each_of_array``: a row counts once for each value it holds), or None when more than
+    ``cap`` rows match. One query, which stops reading at ``cap + 1`` rows."""
+    try:
+        sql, params = queryset.order_by().values(column)[: int(cap) + 1].query.sql_with_params()
+    except EmptyResultSet:
+        return {}
+    values = f"found CROSS JOIN LATERAL unnest(found.{column}) AS value" if each_of_array else "found"
+    value = "value" if each_of_array else f"found.{column}"
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH found AS MATERIALIZED ({sql})
+            SELECT {value}, count(*), (SELECT count(*) FROM found) FROM {values} GROUP BY 1
+            """,
+            params,
+        )
+        rows = cursor.fetchall()
+    if rows and rows[0][2] > cap:
+        return None
+    return {value: count for value, count, _found in rows}

@@ -5,7 +5,7 @@ from typing import Literal
 
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from habitat.api import ERRORS, PAGE_SIZE, page, page_of, read
@@ -51,14 +51,17 @@ def representation(request, project):
 
 projects = Router(tags=["projects"])
 
+# A parameter that may be given several times (country=FR&country=TH), or not at all.
+SEVERAL = Query(None)
+
 
 @read(projects, "/", response={200: page_of(ProjectOut), **ERRORS}, summary="Projects", url_name="projects")
 def project_list(
     request,
     q: str | None = None,
-    country: str | None = None,
-    stage: Stage | None = None,
-    housing_model: HousingModel | None = None,
+    country: list[str] = SEVERAL,
+    stage: list[Stage] = SEVERAL,
+    housing_model: list[HousingModel] = SEVERAL,
     organisation: str | None = None,
     programme: str | None = None,
     priority_neighbourhood: Literal["true", "false"] | None = None,
@@ -66,8 +69,9 @@ def project_list(
     cursor: str | None = None,
     limit: int = PAGE_SIZE,
 ):
-    """Published projects, with the filters of the project list: a search (`q`), a country
-    (ISO code), a stage, a housing model, an organisation or programme (by slug), in priority
+    """Published projects, with the filters of the project list: a search (`q`), countries
+    (ISO codes), stages, housing models (each may be given several times: a project with any
+    of them), an organisation or programme (by slug), in priority
     neighbourhoods (`true`/`false`), with an award (`any`/`won`). Oldest first, by `id`.
     The list's own rules read the query string (the parameters above document it)."""
     filterset = ProjectFilter(request.GET, queryset=Project.objects.public(), request=request)

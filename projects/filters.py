@@ -3,18 +3,23 @@ import functools
 
 import django_filters
 from django import forms
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Lower
 from django.http import QueryDict
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from awards.models import Nomination
-from habitat import page_cache
+from habitat import counting, page_cache
 from habitat.models import Organisation
 from habitat.translation import fallback_expression
 from projects.models import HousingModel, Programme, Project, Stage
 from projects.models.maps import FACETS as MAP_FACETS
+from projects.models.maps import MapCell
 
 # The choices of the filters change only when the directory does: they are remembered until
 # then, not read from the whole table on each request (a million rows take 80 ms).
@@ -49,6 +54,21 @@ class Sort:
     ]
 
 
+def _counted(label, count):
+    return format_html(
+        '{} <span class="value-count">{}<span class="visually-hidden"> {}</span></span>',
+        label,
+        intcomma(count),
+        ngettext("project", "projects", count),
+    )
+
+
+class CheckboxList(forms.CheckboxSelectMultiple):
+    """A list of boxes to tick, in a fieldset named by the filter (forms/field.html)."""
+
+    use_fieldset = True
+
+
 class ProjectFilter(django_filters.FilterSet):
     """The filters of the project list, shared by the list page and the map's data.
 
@@ -61,15 +81,17 @@ class ProjectFilter(django_filters.FilterSet):
         method="filter_search",
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("name, city, words…")}),
     )
-    country = django_filters.ChoiceFilter(
-        label=_("Country"), choices=countries_with_projects, empty_label=_("All countries")
+    # The map's facets take several values each (two countries, three housing models): a
+    # project with any of them matches. The list shows beside each value how many projects
+    # it would give (value_counts).
+    country = django_filters.MultipleChoiceFilter(
+        label=_("Country"), choices=countries_with_projects, method="filter_country", widget=CheckboxList
     )
-    stage = django_filters.ChoiceFilter(label=_("Stage"), choices=Stage.choices, empty_label=_("All stages"))
-    housing_model = django_filters.ChoiceFilter(
-        label=_("Housing model"),
-        choices=HousingModel.choices,
-        method="filter_housing_model",
-        empty_label=_("All housing models"),
+    stage = django_filters.MultipleChoiceFilter(
+        label=_("Stage"), choices=Stage.choices, method="filter_stage", widget=CheckboxList
+    )
+    housing_model = django_filters.MultipleChoiceFilter(
+        label=_("Housing model"), choices=HousingModel.choices, method="filter_housing_model", widget=CheckboxList
     )
     organisation = django_filters.ModelChoiceFilter(
         label=_("Organisation"),
@@ -118,8 +140,14 @@ class ProjectFilter(django_filters.FilterSet):
         value = value.strip()
         return queryset.search(value) if value else queryset
 
+    def filter_country(self, queryset, name, value):
+        return queryset.filter(country__in=value) if value else queryset
+
+    def filter_stage(self, queryset, name, value):
+        return queryset.filter(stage__in=value) if value else queryset
+
     def filter_housing_model(self, queryset, name, value):
-        return queryset.with_housing_model(value)
+        return queryset.with_housing_model(*value) if value else queryset
 
     def filter_organisation(self, queryset, name, value):
         return queryset.with_organisation(value)
@@ -189,36 +217,68 @@ class ProjectFilter(django_filters.FilterSet):
     def filter_names(self):
         return [name for name in self.filters if name != self.ordering_param]
 
+    def _chosen(self):
+        """``{filter name: [values]}`` of the filters asked for, each value as cleaned."""
+        if not self.is_bound or not self.form.is_valid():
+            return {}
+        chosen = {}
+        for name in self.filter_names:
+            value = self.form.cleaned_data.get(name)
+            values = value if isinstance(value, list) else [value]
+            values = [value for value in values if value not in (None, "")]
+            if values:
+                chosen[name] = values
+        return chosen
+
     @property
     def active_filter_count(self):
-        if not self.is_bound or not self.form.is_valid():
-            return 0
-        return sum(1 for name in self.filter_names if self.form.cleaned_data.get(name) not in (None, ""))
+        """How many values the visitor chose (two countries and a stage: three)."""
+        return sum(len(values) for values in self._chosen().values())
 
     def facets(self):
-        """The stage, country and housing model asked for, when no other filter is: what the
-        map's counts in advance can answer (projects.models.maps). None otherwise."""
-        if not self.is_bound:
+        """The stages, countries and housing models asked for (each a tuple, empty for any),
+        when no other filter is: what the map's counts in advance can answer
+        (projects.models.maps). None otherwise."""
+        if self.is_bound and not self.form.is_valid():
+            return None
+        chosen = self._chosen()
+        if not set(chosen) <= set(MAP_FACETS):
+            return None
+        return {name: tuple(sorted(chosen.get(name, ()))) for name in MAP_FACETS}
+
+    def value_counts(self):
+        """``{facet: {value: count}}``: how many projects each value of the stage, country and
+        housing model filters would give with the other filters as they are (``counting``)."""
+        if self.is_bound and not self.form.is_valid():
             return {}
-        if not self.form.is_valid():
-            return None
-        chosen = {name for name in self.filter_names if self.form.cleaned_data.get(name) not in (None, "")}
-        if not chosen <= set(MAP_FACETS):
-            return None
-        return {name: self.form.cleaned_data.get(name) or None for name in MAP_FACETS}
+        facets = self.facets()
+        if facets is not None:
+            return MapCell.objects.value_counts(**facets)
+        counts = {}
+        for name in MAP_FACETS:
+            others = self.data.copy()
+            others.pop(name, None)
+            filterset = type(self)(others, queryset=self.queryset, request=self.request)
+            column = "housing_models" if name == "housing_model" else name
+            counts[name] = counting.value_counts(filterset.qs, column, each_of_array=column == "housing_models")
+        return counts
+
+    def show_value_counts(self):
+        """Write beside each value of the stage, country and housing model filters how many
+        projects it would give (``value_counts``), in this filter set's form."""
+        for name, counts in self.value_counts().items():
+            if counts is None:
+                continue
+            field = self.form.fields[name]
+            field.choices = [(value, _counted(capfirst(label), counts.get(value, 0))) for value, label in field.choices]
 
     def chosen_labels(self):
         """The values chosen, as people read them ("Brazil", "Community land trust")."""
-        if not self.is_bound or not self.form.is_valid():
-            return []
         labels = []
-        for name in self.filter_names:
-            value = self.form.cleaned_data.get(name)
-            if value in (None, ""):
-                continue
+        for name, values in self._chosen().items():
             choices = self.filters[name].extra.get("choices") or []
             choices = dict(choices() if callable(choices) else choices)
-            labels.append(f"“{value}”" if name == "q" else str(choices.get(value, value)))
+            labels.extend(f"“{value}”" if name == "q" else str(choices.get(value, value)) for value in values)
         return labels
 
     def filter_query(self):

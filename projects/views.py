@@ -37,7 +37,7 @@ def home(request):
         {
             # Kept counted as projects are published (projects.models.maps), not counted here.
             "figures": MapCell.objects.figures(),
-            "latest_projects": public.newest_first()[:LATEST_PROJECTS_ON_HOME],
+            "latest_projects": public.newest_first().with_covers()[:LATEST_PROJECTS_ON_HOME],
             "founding_organisations": Organisation.objects.founding().order_by("slug"),
         },
     )
@@ -56,7 +56,7 @@ class ProjectListView(FilterView):
 
     def paginate_queryset(self, queryset, page_size):
         listed, self.counted = self.filterset.listed(queryset)
-        return super().paginate_queryset(listed, page_size)
+        return super().paginate_queryset(listed.with_covers(), page_size)
 
     def get_paginator(self, queryset, per_page, **kwargs):
         # Counts every matching project (self.object_list), lists at most listed_at_most. With
@@ -79,6 +79,7 @@ class ProjectListView(FilterView):
         query.pop("page", None)
         context["page_query"] = query.urlencode()
         context["filter_query"] = self.filterset.filter_query()
+        self.filterset.show_value_counts()
         return context
 
 
@@ -260,7 +261,7 @@ def _map_json(request):
         counted = read if bbox.is_whole_world else None
         total, _estimated = count_or_estimate(matching, MAP_CLUSTERED_AT_MOST, counted=counted)
         shown_at_most = None if complete else MAP_CLUSTERED_AT_MOST
-    found = maps.features(cells)
+    found = maps.features(cells, zoom=zoom)
     return JsonResponse(
         {
             "type": "FeatureCollection",
@@ -390,7 +391,9 @@ ORGANISATION_PAGE_PROJECTS = 12
 @cached_for_visitors
 def organisation_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.public(), slug=slug)
-    projects = Project.objects.public().with_organisation(organisation).newest_first()[:ORGANISATION_PAGE_PROJECTS]
+    projects = (Project.objects.public().with_organisation(organisation).newest_first().with_covers())[
+        :ORGANISATION_PAGE_PROJECTS
+    ]
     return render(
         request,
         "projects/organisation_detail.html",

@@ -39,20 +39,38 @@ AGGREGATED_LEVELS = [zoom + geo.CLUSTER_LEVEL_OFFSET for zoom in AGGREGATED_ZOOM
 FACETS = ("stage", "country", "housing_model")
 
 
-def _facet_rows(*, stage=None, country=None, housing_model=None):
-    """The SQL condition (and its parameters) that picks the rows of the facets asked for."""
-    if not country:
-        # Each cell's one row of all its projects, or of those of a stage, of a housing
-        # model, or of both (the rows with no country).
-        models_ = [housing_model] if housing_model else []
-        return "country = '' AND stage = %s AND housing_models = %s::varchar(30)[]", [stage or "", models_]
-    conditions, params = ["country = %s"], [country]
+def _facet_rows(*, stage=(), country=(), housing_model=()):
+    """The SQL condition (and its parameters) that picks the rows of the facets asked for:
+    each a tuple of values, any of which matches (empty: any value). Every public project is
+    counted once in the rows it picks."""
+    if not country and len(housing_model) <= 1:
+        return _rows_across_countries(stage=stage, housing_model=housing_model)
+    return _rows_by_country(stage=stage, country=country, housing_model=housing_model)
+
+
+def _rows_across_countries(*, stage=(), housing_model=(), each_stage=False, each_model=False):
+    """The rows with no country: each cell's row of all its projects, or of those of a stage,
+    of a housing model, or of both; several stages, summed. With ``each_stage`` or
+    ``each_model``, the rows of each stage or model rather than the one of them all."""
     if stage:
-        conditions.append("stage = %s")
-        params.append(stage)
+        stages, params = "stage = ANY(%s)", [list(stage)]
+    else:
+        stages, params = ("stage <> ''" if each_stage else "stage = ''"), []
+    if each_model:
+        return f"country = '' AND {stages} AND cardinality(housing_models) = 1", params
+    return f"country = '' AND {stages} AND housing_models = %s::varchar(30)[]", [*params, list(housing_model)]
+
+
+def _rows_by_country(*, stage=(), country=(), housing_model=()):
+    """The rows of one country, stage and set of housing models: a project holding two of the
+    housing models asked for is in one of them, counted once."""
+    conditions, params = ["country = ANY(%s)" if country else "country <> ''"], [list(country)] if country else []
+    if stage:
+        conditions.append("stage = ANY(%s)")
+        params.append(list(stage))
     if housing_model:
-        conditions.append("housing_models @> %s::varchar(30)[]")
-        params.append([housing_model])
+        conditions.append("housing_models && %s::varchar(30)[]")
+        params.append(list(housing_model))
     return " AND ".join(conditions), params
 
 
@@ -123,6 +141,28 @@ class MapCellQuerySet(models.QuerySet):
             [AGGREGATED_LEVELS[0], *params],
         )
         return total or 0
+
+    def value_counts(self, *, stage=(), country=(), housing_model=()):
+        """``{facet: {value: count}}``: how many public projects each stage, country and housing
+        model would give with the other facets as asked, from the coarsest level's rows. A
+        project of two housing models counts for each."""
+        level, table = AGGREGATED_LEVELS[0], self.model._meta.db_table
+
+        def counted(value, rows, params, joined=""):
+            sql = f"SELECT {value}, sum(count) FROM {table} {joined} WHERE level = %s AND {rows} GROUP BY 1"
+            return {found: int(count) for found, count in self._rows(sql, [level, *params])}
+
+        if not country and len(housing_model) <= 1:
+            stages = counted("stage", *_rows_across_countries(housing_model=housing_model, each_stage=True))
+        else:
+            stages = counted("stage", *_rows_by_country(country=country, housing_model=housing_model))
+        countries = counted("country", *_rows_by_country(stage=stage, housing_model=housing_model))
+        if not country:
+            models = counted("housing_models[1]", *_rows_across_countries(stage=stage, each_model=True))
+        else:
+            rows, params = _rows_by_country(stage=stage, country=country)
+            models = counted("model", rows, params, "CROSS JOIN LATERAL unnest(housing_models) AS model")
+        return {"stage": stages, "country": countries, "housing_model": models}
 
     def figures(self):
         """The directory's headline numbers, as ``ProjectQuerySet.figures()`` counts them for

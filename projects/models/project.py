@@ -22,8 +22,22 @@ from django.contrib.postgres.search import (
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections
-from django.db.models import BooleanField, Count, Exists, Expression, F, FloatField, Func, OuterRef, Q, Sum, Value
-from django.db.models.functions import Coalesce, Greatest, Upper
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest, JSONObject, Upper
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 from django.utils.translation import get_language, pgettext_lazy
@@ -172,17 +186,18 @@ def key_ranges_sql(column, ranges):
 
 
 class Holds(ColumnCondition):
-    """Whether the array ``column`` holds ``value``: ``value = ANY(column)``, which PostgreSQL
-    tests on each row it reads, where ``column__contains=[value]`` may be read from the
-    column's GIN index."""
+    """Whether the array ``column`` holds any of ``values``: ``value = ANY(column) OR …``,
+    which PostgreSQL tests on each row it reads, where ``column__overlap=values`` may be read
+    from the column's GIN index."""
 
-    def __init__(self, column, value):
+    def __init__(self, column, *values):
         super().__init__(column)
-        self.value = value
+        self.values = values
 
     def as_sql(self, compiler, connection):
         column, params = compiler.compile(self.column)
-        return f"%s = ANY({column})", [self.value, *params]
+        tests = " OR ".join(f"%s = ANY({column})" for _value in self.values)
+        return f"({tests})", [param for value in self.values for param in (value, *params)]
 
 
 class IsAnyOf(ColumnCondition):
@@ -226,6 +241,7 @@ MARKER_VALUES = (
     "stage",
     "housing_models",
     "shown_summary",
+    "cover",
 )
 
 
@@ -321,6 +337,12 @@ class ProjectQuerySet(models.QuerySet):
         """Newest published first (never published last), in the order of an index."""
         return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
 
+    def with_covers(self):
+        """These projects with their photos read in one query for all of them, in order: the
+        first is the project's ``cover`` on cards."""
+        photos = ProjectPhoto.objects.order_by("order", "pk")
+        return self.prefetch_related(Prefetch("photos", queryset=photos, to_attr="ordered_photos"))
+
     def newest_keys(self, limit):
         """The primary keys of the ``limit`` newest of these projects, newest first.
 
@@ -401,10 +423,11 @@ class ProjectQuerySet(models.QuerySet):
         """Projects that name ``organisation`` (an Organisation, or an outer reference to one)."""
         return self.filter(Exists(ProjectActor.objects.filter(project=OuterRef("pk"), organisation=organisation)))
 
-    def with_housing_model(self, housing_model):
-        return self.filter(housing_models__contains=[housing_model])
+    def with_housing_model(self, *housing_models):
+        """Projects of any of ``housing_models``."""
+        return self.filter(housing_models__overlap=list(housing_models))
 
-    def with_facets(self, *, stage=None, country=None, housing_model=None):
+    def with_facets(self, *, stage=(), country=(), housing_model=()):
         """These projects with the map's facets (``ProjectFilter.facets()``), as the projects
         of a map's small cells are read (``public_markers_sql``): the same projects as the
         list's filters give, the housing model tested on each row found by its cell.
@@ -416,11 +439,11 @@ class ProjectQuerySet(models.QuerySet):
         """
         projects = self
         if stage:
-            projects = projects.filter(stage=stage)
+            projects = projects.filter(stage__in=stage)
         if country:
-            projects = projects.filter(country=country)
+            projects = projects.filter(country__in=country)
         if housing_model:
-            projects = projects.filter(Holds("housing_models", housing_model))
+            projects = projects.filter(Holds("housing_models", *housing_model))
         return projects
 
     def marker_values(self, *keys):
@@ -438,6 +461,12 @@ class ProjectQuerySet(models.QuerySet):
             shown_summary=fallback_expression("summary"),
             longitude=Func("public_location", function="ST_X", output_field=FloatField()),
             latitude=Func("public_location", function="ST_Y", output_field=FloatField()),
+            # The first photo (``Project.cover``): its stored name, width and alternative text.
+            cover=Subquery(
+                ProjectPhoto.objects.filter(project=OuterRef("pk"))
+                .order_by("order", "pk")
+                .values(json=JSONObject(image="image", width="width", alt="alt_text"))[:1]
+            ),
         )
 
     def recount_organisations(self):
@@ -645,6 +674,14 @@ class Project(Moderated, WorkingCopies, models.Model):
 
     def get_absolute_url(self):
         return self.url_of(self.slug)
+
+    @property
+    def cover(self):
+        """The project's first photo, or None: read with the others by ``with_covers()``."""
+        photos = getattr(self, "ordered_photos", None)
+        if photos is None:
+            return self.photos.order_by("order", "pk").first()
+        return photos[0] if photos else None
 
     @staticmethod
     def url_of(slug):

@@ -47,8 +47,13 @@
   function projectPopup(p) {
     var facts = [p.stage_label, p.housing_model_label].filter(Boolean).join(" · ");
     facts = facts.charAt(0).toUpperCase() + facts.slice(1);
+    // The photo's thumbnail, when it has one, sized in advance so the popup does not jump.
+    var photo = p.photo
+      ? '<img class="popup-photo" src="' + escapeHtml(p.photo.url) + '" alt="' + escapeHtml(p.photo.alt) +
+        '" width="160" height="90" decoding="async">'
+      : "";
     return (
-      '<p class="popup-title">' + projectLink(p) + '</p><p class="popup-meta">' +
+      photo + '<p class="popup-title">' + projectLink(p) + '</p><p class="popup-meta">' +
       escapeHtml([p.city, p.country].filter(Boolean).join(", ")) + "</p>" +
       (facts ? '<p class="popup-meta">' + escapeHtml(facts) + "</p>" : "") +
       (p.summary ? '<p class="popup-summary">' + escapeHtml(p.summary) + "</p>" : "")
@@ -166,8 +171,12 @@
         marker = L.marker([lat, lng], { icon: clusterIcon(p.count, format(text.cluster, p)), title: format(text.cluster, p) });
         marker.on("click", function () { zoomInto(lat, lng, p.bounds, offset); });
         // Leaflet makes markers focusable but, without a popup, Enter does nothing.
+        // The marker is redrawn at the new zoom: the focus goes to the map, not to the page.
         marker.on("keypress", function (event) {
-          if (event.originalEvent.key === "Enter") zoomInto(lat, lng, p.bounds, offset);
+          if (event.originalEvent.key === "Enter") {
+            zoomInto(lat, lng, p.bounds, offset);
+            map.getContainer().focus({ preventScroll: true });
+          }
         });
       }
       return marker;
@@ -237,6 +246,23 @@
           if (status) status.textContent = text.error;
         });
     }
+
+    // A popup takes the focus when it opens, so that the keyboard reads it next rather than
+    // after every other marker; Escape, or its closing, gives the focus back to its marker.
+    map.on("popupopen", function (event) {
+      var element = event.popup.getElement();
+      var link = element.querySelector(".leaflet-popup-content a");
+      if (link) link.focus({ preventScroll: true });
+      element.addEventListener("keydown", function (key) {
+        if (key.key === "Escape") map.closePopup(event.popup);
+      });
+    });
+    map.on("popupclose", function (event) {
+      var element = event.popup.getElement();
+      var icon = event.popup._source && event.popup._source.getElement && event.popup._source.getElement();
+      var focus = document.activeElement;
+      if (icon && (focus === document.body || (element && element.contains(focus)))) icon.focus({ preventScroll: true });
+    });
 
     showLegend(container.closest(".map-section"));
     map.on("moveend", load);

@@ -20,9 +20,10 @@
     return L.divIcon({
       className: "map-project",
       html: '<span class="visually-hidden">' + escapeHtml(text) + "</span>",
-      iconSize: [18, 18],
-      iconAnchor: [9, 9],
-      popupAnchor: [0, -9],
+      // 24 CSS pixels: the smallest target a finger can be asked to hit (WCAG 2.5.8).
+      iconSize: [24, 24],
+      iconAnchor: [12, 12],
+      popupAnchor: [0, -12],
     });
   }
 

@@ -11,6 +11,7 @@ from tests.browser.support import (
     MARKER,
     PROJECT_MARKER,
     ZOOMABLE_CLUSTER,
+    filter_value,
     is_map_data,
     map_zoom,
     marker_total,
@@ -48,7 +49,7 @@ def test_country_filter_agrees_between_list_and_map(page: Page, demo, country):
 
     page.goto("/en/projects/")
     wait_for_map(page)
-    page.get_by_label("Country").select_option(label=countries.name(country))
+    filter_value(page, "Country", countries.name(country)).check()
     with page.expect_response(is_map_data):
         page.get_by_role("button", name="Show projects").click()
     container = wait_for_map(page)
@@ -177,6 +178,8 @@ def test_cluster_marker_reached_with_tab_zooms_in_with_enter(page: Page, demo):
 
     assert zoom_of(response.value) > zoom_before
     assert map_zoom(page) > zoom_before
+    # The focus stays on the map, from where Tab reaches the markers of the new view.
+    expect(page.locator(".project-map .leaflet-container")).to_be_focused()
 
 
 def test_project_marker_reached_with_tab_opens_its_popup_with_enter(page: Page, demo):
@@ -187,13 +190,65 @@ def test_project_marker_reached_with_tab_opens_its_popup_with_enter(page: Page, 
     wait_for_map(page)
     expect(page.locator(MARKER)).to_have_count(1)
 
-    assert tab_to(page, ".map-project") == project.name
+    # The country's box is ticked, so the countries are unfolded: the keyboard skips them.
+    tab_to(page, ".skip-filters")
+    page.keyboard.press("Enter")
+    assert tab_to(page, ".map-project", presses=10) == project.name
     page.keyboard.press("Enter")
 
     link = page.locator(".leaflet-popup").get_by_role("link", name=project.name)
     expect(link).to_be_visible()
-    # The popup comes after the markers in the page, so Tab goes on into it.
-    tab_to(page, ".leaflet-popup-content a", presses=5)
+    # The popup takes the focus; Escape closes it and gives the focus back to the marker.
+    expect(link).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator(".leaflet-popup")).to_have_count(0)
+    expect(page.locator(PROJECT_MARKER)).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(link).to_be_focused()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(rf"/en/projects/{project.slug}/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(project.name)
+
+
+def test_several_values_with_their_counts_agree_between_list_and_map(page: Page, demo):
+    """Two countries and two housing models: the count beside each value, the list and the
+    map say the same number of projects."""
+    page.goto("/en/projects/")
+    wait_for_map(page)
+    france, thailand = filter_value(page, "Country", "France"), filter_value(page, "Country", "Thailand")
+    counts = [_count_of(page, box) for box in (france, thailand)]
+    assert counts == [demo.filter(country="FR").count(), demo.filter(country="TH").count()]
+    france.check()
+    thailand.check()
+    with page.expect_response(is_map_data):
+        page.get_by_role("button", name="Show projects").click()
+    container = wait_for_map(page)
+
+    expected = demo.filter(country__in=["FR", "TH"]).count()
+    assert expected == sum(counts)
+    assert "country=FR" in page.url and "country=TH" in page.url
+    assert result_count(page) == expected
+    expect(container).to_have_attribute("data-total", str(expected))
+    expect(container).to_have_attribute("data-in-view", str(expected))
+    # Each housing model now counts the French and Thai projects of that model, and ticking
+    # two of them gives their projects, counted once, on the list and the map alike.
+    models = demo.filter(country__in=["FR", "TH"]).values_list("housing_models", flat=True)
+    participatory = filter_value(page, "Housing model", "Participatory housing")
+    upgrading = filter_value(page, "Housing model", "Incremental upgrading")
+    assert _count_of(page, participatory) == sum("participatory_housing" in m for m in models)
+    assert _count_of(page, upgrading) == sum("incremental_upgrading" in m for m in models)
+    participatory.check()
+    upgrading.check()
+    with page.expect_response(is_map_data):
+        page.get_by_role("button", name="Show projects").click()
+    container = wait_for_map(page)
+    both = sum("participatory_housing" in m or "incremental_upgrading" in m for m in models)
+    assert both > 0
+    assert result_count(page) == both
+    expect(container).to_have_attribute("data-total", str(both))
+
+
+def _count_of(page: Page, box):
+    """The number written beside a filter's box."""
+    label = page.locator(f"label[for='{box.get_attribute('id')}'] .value-count")
+    return int(label.inner_text().split()[0].replace(",", ""))

@@ -83,6 +83,25 @@ def test_a_parameter_given_twice_is_refused_rather_than_guessed(client, resource
     assert client.get(f"{API}/{resource}/?limit=2").status_code == 200
 
 
+def test_the_facets_take_several_values_like_the_list(client):
+    make_project(name_en="Zona 3", country="UY", housing_models=["mutual_aid_cooperative"])
+    make_project(name_en="Dakar", country="SN", housing_models=["self_build"], stage="planning")
+    make_project(name_en="Kalkbreite", country="CH", housing_models=["cooperative"])
+
+    def names(query):
+        answer = client.get(f"{API}/projects/?{query}")
+        assert answer.status_code == 200, answer.content
+        return sorted(project["name"] for project in answer.json()["results"])
+
+    assert names("country=UY&country=SN") == ["Dakar", "Zona 3"]
+    assert names("housing_model=self_build&housing_model=cooperative") == ["Dakar", "Kalkbreite"]
+    assert names("stage=planning&stage=inhabited&country=CH&country=SN") == ["Dakar", "Kalkbreite"]
+    # A list, then: given twice, it is not refused; anything else still is.
+    answer = client.get(f"{API}/projects/?country=UY&country=SN&limit=1&limit=2")
+    assert answer.json() == {"detail": "Give each parameter once: limit."}
+    assert client.get(f"{API}/projects/?stage=planning&stage=nonsense").status_code == 422
+
+
 def test_a_merged_project_leads_for_good_to_the_one_kept(client):
     kept = make_project(name_en="Kalkbreite")
     duplicate = make_project(name_en="Kalkbreite (again)")

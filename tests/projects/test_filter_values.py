@@ -1,0 +1,97 @@
+"""The list's facets take several values (two countries, three housing models: a project with
+any of them), and each value says how many projects it would give with the other filters as
+they are, whether the map's counts in advance answer or the projects themselves do."""
+
+import re
+
+import pytest
+from django.http import QueryDict
+
+from habitat import counting
+from projects.filters import ProjectFilter
+from projects.models import HousingModel, Project, Stage
+from tests.factories import make_project
+from tests.projects.test_map_aggregates import FACET_CHOICES, live_value_counts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def directory():
+    return [
+        make_project(name_en="Kalkbreite", country="CH", housing_models=[HousingModel.COOPERATIVE]),
+        make_project(
+            name_en="Mehr als Wohnen",
+            country="CH",
+            stage=Stage.PLANNING,
+            housing_models=[HousingModel.COOPERATIVE, HousingModel.SELF_BUILD],
+        ),
+        make_project(name_en="Zona 3", country="UY", housing_models=[HousingModel.MUTUAL_AID_COOPERATIVE]),
+        make_project(name_en="Dakar", country="SN", housing_models=[HousingModel.SELF_BUILD]),
+    ]
+
+
+def query(**values):
+    data = QueryDict(mutable=True)
+    for name, chosen in values.items():
+        data.setlist(name, list(chosen) if isinstance(chosen, (list, tuple)) else [chosen])
+    return data
+
+
+def names(response):
+    return sorted(re.findall(r'<h3><a href="[^"]+" lang="en">([^<]+)</a></h3>', response.text))
+
+
+def test_several_values_of_a_facet_give_the_projects_of_any_of_them(client, directory):
+    assert names(client.get("/en/projects/?country=UY&country=SN")) == ["Dakar", "Zona 3"]
+    assert names(client.get("/en/projects/?housing_model=self_build&housing_model=mutual_aid_cooperative")) == [
+        "Dakar",
+        "Mehr als Wohnen",
+        "Zona 3",
+    ]
+    assert names(client.get("/en/projects/?country=CH&country=SN&housing_model=self_build")) == [
+        "Dakar",
+        "Mehr als Wohnen",
+    ]
+    response = client.get("/en/projects/?country=CH&country=SN&stage=planning&stage=inhabited")
+    assert "4 projects match" not in response.text and "3 projects match" in response.text
+
+
+@pytest.mark.parametrize("facets", FACET_CHOICES)
+def test_the_counts_of_the_values_are_those_of_the_projects(directory, facets):
+    filterset = ProjectFilter(query(**facets), queryset=Project.objects.public())
+    assert filterset.value_counts() == live_value_counts(**filterset.facets())
+
+
+def test_with_a_search_the_values_are_counted_from_the_matching_projects(directory):
+    filterset = ProjectFilter(query(q="Kalkbreite", country="CH"), queryset=Project.objects.public())
+    assert filterset.facets() is None
+    assert filterset.value_counts() == {
+        "stage": {Stage.INHABITED: 1},
+        "country": {"CH": 1},
+        "housing_model": {HousingModel.COOPERATIVE: 1},
+    }
+
+
+def test_past_the_cap_the_values_of_a_search_are_not_counted(directory, monkeypatch):
+    monkeypatch.setattr(counting, "VALUE_COUNT_CAP", 1)
+    monkeypatch.setattr(counting.value_counts, "__kwdefaults__", {"each_of_array": False, "cap": 1})
+    filterset = ProjectFilter(query(q="co-operative housing"), queryset=Project.objects.public())
+    counts = ProjectFilter(query(organisation=""), queryset=Project.objects.public())
+    assert counts.is_valid()
+    assert counting.value_counts(Project.objects.public(), "country") is None
+    assert counting.value_counts(Project.objects.public().filter(country="UY"), "country") == {"UY": 1}
+    assert filterset.is_valid()
+
+
+def test_each_value_shows_its_count_beside_its_box(client, directory):
+    response = client.get("/fr/projects/?country=CH&stage=planning")
+    text = re.sub(r"\s+", " ", response.text)
+    # With the country chosen, each stage counts the Swiss projects; each country counts its
+    # projects in planning.
+    assert re.search(r'value="planning" id="id_stage_\d" checked> Conception <span class="value-count">1<', text)
+    assert re.search(r'value="inhabited" id="id_stage_\d"> Habité <span class="value-count">1<', text)
+    assert re.search(r'value="UY" id="id_country_\d"> Uruguay <span class="value-count">0<', text)
+    assert re.search(r'value="CH" id="id_country_\d" checked> Suisse <span class="value-count">1<', text)
+    assert '<span class="visually-hidden"> projet</span>' in text
+    assert "Filters (2)" in text or "Filtres (2)" in text
