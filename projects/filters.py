@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django_countries import countries
 
 from awards.models import Nomination
-from habitat import counting, page_cache
+from habitat import counting, geo, page_cache
 from habitat.models import Organisation
 from habitat.translation import fallback_expression
 from projects.models import HousingModel, Programme, Project, Stage
@@ -61,6 +61,25 @@ def _counted(label, count):
         intcomma(count),
         ngettext("project", "projects", count),
     )
+
+
+class AreaField(forms.CharField):
+    """A part of the map (``west,south,east,north``), as the map sends its view."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return geo.BoundingBox.parse(value)
+        except geo.BadMapRequest as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+
+
+class AreaFilter(django_filters.Filter):
+    field_class = AreaField
 
 
 class CheckboxList(forms.CheckboxSelectMultiple):
@@ -119,6 +138,8 @@ class ProjectFilter(django_filters.FilterSet):
         empty_label=_("With or without awards"),
         method="filter_award",
     )
+    # The map's view, when the visitor asks the list to follow the map (static/js/map.js).
+    area = AreaFilter(label=_("In the map's view"), method="filter_area")
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=Sort.CHOICES, method="filter_nothing", empty_label=None
     )
@@ -154,6 +175,9 @@ class ProjectFilter(django_filters.FilterSet):
 
     def filter_programme(self, queryset, name, value):
         return queryset.supported_by(value)
+
+    def filter_area(self, queryset, name, value):
+        return queryset.in_bbox(value) if value else queryset
 
     def filter_priority_neighbourhood(self, queryset, name, value):
         return queryset.filter(priority_neighbourhood=value == "true")
@@ -278,14 +302,21 @@ class ProjectFilter(django_filters.FilterSet):
         for name, values in self._chosen().items():
             choices = self.filters[name].extra.get("choices") or []
             choices = dict(choices() if callable(choices) else choices)
-            labels.extend(f"“{value}”" if name == "q" else str(choices.get(value, value)) for value in values)
+            if name == "q":
+                labels.append(f"“{values[0]}”")
+            elif name == "area":
+                labels.append(str(_("in the map's view")))
+            else:
+                labels.extend(str(choices.get(value, value)) for value in values)
         return labels
 
-    def filter_query(self):
-        """The query string of the filters asked for, without ordering or page: what the map
-        and other outputs of the same projects take."""
+    def filter_query(self, *left_out):
+        """The query string of the filters asked for, without ordering or page, nor the
+        filters ``left_out``: what the map and other outputs of the same projects take."""
         query = QueryDict(mutable=True)
         for name in self.filter_names:
+            if name in left_out:
+                continue
             values = [value for value in (self.data.getlist(name) if self.is_bound else []) if value]
             if values:
                 query.setlist(name, values)

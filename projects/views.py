@@ -79,6 +79,8 @@ class ProjectListView(FilterView):
         query.pop("page", None)
         context["page_query"] = query.urlencode()
         context["filter_query"] = self.filterset.filter_query()
+        # The map shows every matching project, wherever it is; the list may follow its view.
+        context["map_query"] = self.filterset.filter_query("area")
         self.filterset.show_value_counts()
         return context
 

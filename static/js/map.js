@@ -86,7 +86,8 @@
       var value = text === "" ? NaN : Number(text);
       return isFinite(value) ? value : null;
     }
-    var box = (params.get("bbox") || "").split(",").map(function (part) {
+    // A list that follows the map opens on the area it shows.
+    var box = (params.get("bbox") || params.get("area") || "").split(",").map(function (part) {
       return part.trim() === "" ? NaN : Number(part);
     });
     if (box.length === 4 && box.every(isFinite) && box[1] <= box[3]) {
@@ -121,15 +122,16 @@
       map.setView(view.centre || map.getCenter(), view.zoom === null ? map.getZoom() : view.zoom, { animate: false });
     }
 
-    function url() {
+    function viewBox() {
       var bounds = map.getBounds();
+      return [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
+        .map(function (n) { return n.toFixed(5); })
+        .join(",");
+    }
+
+    function url() {
       var params = new URLSearchParams(filterQuery);
-      params.set(
-        "bbox",
-        [bounds.getWest(), bounds.getSouth(), bounds.getEast(), bounds.getNorth()]
-          .map(function (n) { return n.toFixed(5); })
-          .join(",")
-      );
+      params.set("bbox", viewBox());
       params.set("zoom", String(Math.round(map.getZoom())));
       // The address has no language prefix: names, stages and countries in the page's.
       params.set("lang", document.documentElement.lang);
@@ -263,6 +265,60 @@
       var focus = document.activeElement;
       if (icon && (focus === document.body || (element && element.contains(focus)))) icon.focus({ preventScroll: true });
     });
+
+    // "Update the list as I move the map": the list's own page, asked again with the map's
+    // view as its area, and its results put in place of these (the address follows, so that
+    // it can be shared or reloaded); the boxes' counts follow too.
+    var follow = document.getElementById("map-follow");
+    var listing = 0;
+    var waiting = null;
+
+    function refreshList() {
+      var params = new URLSearchParams(window.location.search);
+      params.delete("page");
+      params.delete("bbox");
+      if (follow.checked) params.set("area", viewBox());
+      else params.delete("area");
+      var address = window.location.pathname + (params.toString() ? "?" + params.toString() : "");
+      if (address === window.location.pathname + window.location.search) return;
+      window.history.replaceState(null, "", address);
+      var mine = ++listing;
+      var results = document.getElementById("project-results");
+      results.setAttribute("aria-busy", "true");
+      fetch(address, { headers: { Accept: "text/html" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error(String(response.status));
+          return response.text();
+        })
+        .then(function (html) {
+          if (mine !== listing) return;
+          var fresh = new DOMParser().parseFromString(html, "text/html");
+          results.replaceWith(document.importNode(fresh.getElementById("project-results"), true));
+          var area = document.getElementById("id_area");
+          var freshArea = fresh.getElementById("id_area");
+          if (area && freshArea) area.value = freshArea.value;
+          fresh.querySelectorAll(".filter-form label[for]").forEach(function (label) {
+            var count = label.querySelector(".value-count");
+            var mineLabel = document.querySelector('.filter-form label[for="' + label.getAttribute("for") + '"] .value-count');
+            if (count && mineLabel) mineLabel.replaceWith(document.importNode(count, true));
+          });
+        })
+        .catch(function () {
+          if (mine !== listing) return;
+          // The list could not follow: load its page, which works without this script.
+          window.location.assign(address);
+        });
+    }
+
+    if (follow) {
+      follow.closest(".map-follow").hidden = false;
+      follow.addEventListener("change", refreshList);
+      map.on("moveend", function () {
+        if (!follow.checked) return;
+        window.clearTimeout(waiting);
+        waiting = window.setTimeout(refreshList, 400);
+      });
+    }
 
     showLegend(container.closest(".map-section"));
     map.on("moveend", load);

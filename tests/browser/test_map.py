@@ -1,11 +1,13 @@
 """The clustered directory map on the project list, with the 48 demo projects."""
 
 import re
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django_countries import countries
 from playwright.sync_api import Page, expect
 
+from habitat import geo
 from projects.models import Project
 from tests.browser.support import (
     MARKER,
@@ -252,3 +254,29 @@ def _count_of(page: Page, box):
     """The number written beside a filter's box."""
     label = page.locator(f"label[for='{box.get_attribute('id')}'] .value-count")
     return int(label.inner_text().split()[0].replace(",", ""))
+
+
+def test_the_list_follows_the_map_when_asked(page: Page, demo):
+    page.goto("/en/projects/")
+    wait_for_map(page)
+    total = result_count(page)
+
+    page.get_by_label("Update the list as I move the map").check()
+    with page.expect_response(lambda response: "area=" in response.url and "/en/projects/" in response.url):
+        page.evaluate("window.__testMaps['projects-map'].fitBounds([[45.8, 5.9], [47.8, 10.5]], {animate: false})")
+    expect(page).to_have_url(re.compile(r"area="))
+    area = parse_qs(urlsplit(page.url).query)["area"][0]
+    in_view = demo.in_bbox(geo.BoundingBox.parse(area)).count()
+    assert 0 < in_view < total
+    expect(page.locator(".result-count")).to_have_text(f"{in_view} projects match")
+    expect(page.locator(".project-card")).to_have_count(in_view)
+
+    # The address can be shared: the list and the map open on the same area.
+    page.reload()
+    wait_for_map(page)
+    expect(page.get_by_label("Update the list as I move the map")).to_be_checked()
+    assert result_count(page) == in_view
+
+    page.get_by_label("Update the list as I move the map").uncheck()
+    expect(page.locator(".result-count")).to_have_text(f"{total} projects match")
+    assert "area=" not in page.url

@@ -26,8 +26,10 @@ def directory():
             stage=Stage.PLANNING,
             housing_models=[HousingModel.COOPERATIVE, HousingModel.SELF_BUILD],
         ),
-        make_project(name_en="Zona 3", country="UY", housing_models=[HousingModel.MUTUAL_AID_COOPERATIVE]),
-        make_project(name_en="Dakar", country="SN", housing_models=[HousingModel.SELF_BUILD]),
+        make_project(
+            name_en="Zona 3", country="UY", lon=-56.19, lat=-34.86, housing_models=[HousingModel.MUTUAL_AID_COOPERATIVE]
+        ),
+        make_project(name_en="Dakar", country="SN", lon=-17.45, lat=14.69, housing_models=[HousingModel.SELF_BUILD]),
     ]
 
 
@@ -95,3 +97,33 @@ def test_each_value_shows_its_count_beside_its_box(client, directory):
     assert re.search(r'value="CH" id="id_country_\d" checked> Suisse <span class="value-count">1<', text)
     assert '<span class="visually-hidden"> projet</span>' in text
     assert "Filters (2)" in text or "Filtres (2)" in text
+
+
+# --- The list that follows the map's view (area) ------------------------------------------
+
+
+def test_the_list_shows_the_projects_of_an_area_of_the_map(client, directory):
+    # Switzerland and around it: the two Swiss projects (made in Geneva by default).
+    response = client.get("/en/projects/", {"area": "5.5,45.5,7.5,47.5"})
+    assert names(response) == ["Kalkbreite", "Mehr als Wohnen"]
+    assert "2 projects match" in response.text
+    # The map shows every matching project, wherever it is: its data ignores the area.
+    assert 'data-filter-query=""' in response.text
+    # The exports and the feed of the list take it.
+    csv = b"".join(client.get("/projects/export.csv", {"area": "5.5,45.5,7.5,47.5"}).streaming_content).decode()
+    assert len(csv.strip().splitlines()) == 3
+
+
+def test_an_area_that_is_not_one_is_said_so_and_nothing_else_is_lost(client, directory):
+    response = client.get("/fr/projects/", {"area": "north of here", "country": "CH"})
+    assert response.status_code == 200
+    assert "Dans la vue de la carte" in response.text
+    assert 'value="CH" id="id_country_' in response.text and "checked" in response.text
+    assert "projects match" not in response.text
+
+
+def test_with_an_area_each_value_counts_the_projects_in_it(directory):
+    filterset = ProjectFilter(query(area="5.5,45.5,7.5,47.5"), queryset=Project.objects.public())
+    assert filterset.facets() is None
+    assert filterset.value_counts()["country"] == {"CH": 2}
+    assert filterset.chosen_labels() == ["in the map's view"]
