@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.db.models import Q
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -9,6 +11,7 @@ from leaflet.admin import LeafletGeoAdminMixin
 from reversion.admin import VersionAdmin
 from translated_fields import TranslatedFieldAdmin
 
+from habitat.translation import LANGUAGE_CODES
 from projects import history, review
 from projects.models import (
     Programme,
@@ -47,6 +50,34 @@ class ProjectDocumentInline(admin.TabularInline):
 KEPT_ON_RESTORE = ["slug", "status", "published_at", "submitted_at", "revision_of_id", "merged_into_id", "version"]
 
 
+# The texts a visitor reads in their language once someone has translated them.
+TRANSLATED_TEXTS = ("name", "summary", "description")
+
+
+def lacks_translation(code):
+    """The projects with a text written in another language but not in ``code``."""
+    missing = Q()
+    for text in TRANSLATED_TEXTS:
+        written = ~Q(**{f"{text}_{other}": "" for other in LANGUAGE_CODES})
+        missing |= written & Q(**{f"{text}_{code}": ""})
+    return missing & ~Q(original_language=code)
+
+
+class MissingTranslationFilter(admin.SimpleListFilter):
+    """Which projects lack which translation, for the staff who write them."""
+
+    title = _("missing translation")
+    parameter_name = "lacks"
+
+    def lookups(self, request, model_admin):
+        return [(code, _("into %(language)s") % {"language": name}) for code, name in settings.LANGUAGES]
+
+    def queryset(self, request, queryset):
+        if self.value() in LANGUAGE_CODES:
+            return queryset.filter(lacks_translation(self.value()))
+        return queryset
+
+
 @admin.register(Project)
 class ProjectAdmin(TranslatedFieldAdmin, LeafletGeoAdminMixin, VersionAdmin):
     list_display = [
@@ -58,10 +89,12 @@ class ProjectAdmin(TranslatedFieldAdmin, LeafletGeoAdminMixin, VersionAdmin):
         "status",
         "submitted_at",
         "location_precision",
+        "missing_translations",
         "updated_at",
     ]
     list_filter = [
         review.ReviewQueueFilter,
+        MissingTranslationFilter,
         "status",
         "stage",
         "location_precision",
@@ -90,6 +123,21 @@ class ProjectAdmin(TranslatedFieldAdmin, LeafletGeoAdminMixin, VersionAdmin):
         (_("Contact and source"), {"fields": ["website", "contact_email", "source_url"]}),
         (_("Record"), {"fields": ["created_at", "updated_at"]}),
     ]
+
+    @admin.display(description=_("missing translations"))
+    def missing_translations(self, project):
+        """The languages some of the project's texts are not yet in ("fr, es")."""
+        lacking = [
+            code
+            for code in LANGUAGE_CODES
+            if code != project.original_language
+            and any(
+                getattr(project, f"{text}_{code}") == ""
+                and any(getattr(project, f"{text}_{other}") for other in LANGUAGE_CODES)
+                for text in TRANSLATED_TEXTS
+            )
+        ]
+        return ", ".join(lacking) or "-"
 
     @admin.display(description=_("point shown to the public"))
     def public_location_text(self, project):

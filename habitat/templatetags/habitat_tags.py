@@ -7,8 +7,9 @@ from django.templatetags.static import static
 from django.utils.html import _json_script_escapes, format_html, format_html_join, json_script
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_lazy
 
+from habitat.translation import active_code
 from habitat.translation import shown_language as _shown_language
 
 register = template.Library()
@@ -23,6 +24,24 @@ OPEN_GRAPH_DESCRIPTION_WORDS = 30
 def shown_language(obj, name):
     """The language of the text ``obj.<name>`` shows now, for a ``lang`` attribute."""
     return _shown_language(obj, name)
+
+
+# Whole sentences, so that each language writes the name of another as its grammar wants.
+WRITTEN_IN = {
+    "en": gettext_lazy("Written in English"),
+    "fr": gettext_lazy("Written in French"),
+    "es": gettext_lazy("Written in Spanish"),
+}
+
+
+@register.simple_tag
+def written_in(obj, name):
+    """A label for beside the text ``obj.<name>`` when it is shown in another language than
+    the page's, because nobody has translated it yet ("Written in Spanish"); else nothing."""
+    shown = _shown_language(obj, name)
+    if shown == active_code():
+        return ""
+    return format_html('<span class="written-in">{}</span>', WRITTEN_IN[shown])
 
 
 @register.simple_tag

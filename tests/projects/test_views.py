@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from habitat.models import Organisation
-from projects.models import LocationPrecision, ProjectActor, Stage, Status
+from projects.models import LocationPrecision, Project, ProjectActor, Stage, Status
 from tests.factories import make_moderator, make_organisation, make_project
 
 pytestmark = pytest.mark.django_db
@@ -255,7 +255,52 @@ def test_project_page_marks_untranslated_text_with_its_language(client):
     )
     response = client.get(project.get_absolute_url())
     assert '<h1 lang="fr">Le Village Vertical</h1>' in response.text
-    assert 'lang="fr">Coopérative d&#x27;habitants à Villeurbanne.</p>' in response.text
+    assert 'lang="fr">Coopérative d&#x27;habitants à Villeurbanne.</span>' in response.text
+    # Said beside the text itself, in the page's language; not on the page of its own language.
+    assert '<span class="written-in">Written in French</span>' in response.text
+    spanish = client.get(f"/es/projects/{project.slug}/")
+    assert '<span class="written-in">Escrito en francés</span>' in spanish.text
+    assert "written-in" not in client.get(f"/fr/projects/{project.slug}/").text
+
+
+def test_a_translation_replaces_the_original_and_its_label(client):
+    project = make_project(
+        name_fr="Le Village Vertical",
+        original_language="fr",
+        summary_en="A residents' co-operative in Villeurbanne.",
+        summary_fr="Coopérative d'habitants à Villeurbanne.",
+        description_fr="Quatorze logements.",
+    )
+    response = client.get(project.get_absolute_url())
+    assert "A residents&#x27; co-operative in Villeurbanne." in response.text
+    # The description has no English yet: labelled, on the page and on the list's card alike.
+    assert response.text.count('<span class="written-in">Written in French</span>') == 1
+    assert 'lang="fr"><p>Quatorze logements.</p>' in response.text
+    card = client.get("/en/projects/").text
+    assert "written-in" not in card
+
+
+def test_staff_see_which_projects_lack_which_translation(client):
+    from projects.admin import ProjectAdmin
+
+    only_french = make_project(name_en="", name_fr="Le Village Vertical", original_language="fr", summary_en="")
+    everything = make_project(
+        name_en="Kalkbreite",
+        name_fr="Kalkbreite",
+        name_es="Kalkbreite",
+        summary_en="A co-operative.",
+        summary_fr="Une coopérative.",
+        summary_es="Una cooperativa.",
+    )
+    client.force_login(make_moderator())
+    listed = client.get("/admin/projects/project/", {"lacks": "en"})
+    assert listed.status_code == 200
+    assert [project.pk for project in listed.context["cl"].result_list] == [only_french.pk]
+    lacking_spanish = client.get("/admin/projects/project/", {"lacks": "es"}).context["cl"].result_list
+    assert only_french.pk in [p.pk for p in lacking_spanish] and everything.pk not in [p.pk for p in lacking_spanish]
+    admin = ProjectAdmin(Project, None)
+    assert admin.missing_translations(only_french) == "en, es"
+    assert admin.missing_translations(everything) == "-"
 
 
 def test_project_page_queries_do_not_grow_with_its_organisations(client):
