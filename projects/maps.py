@@ -3,8 +3,11 @@
 import math
 
 from habitat import geo
-from projects.models.project import STACK_LIST_LIMIT
-from projects.representation import COORDINATE_PLACES, markers
+from projects.models.project import STACK_LIST_LIMIT, HousingModel, Stage
+from projects.representation import COORDINATE_PLACES, country_names, markers
+
+# The bars of the charts beside the map: every stage and housing model, the first countries.
+CHART_COUNTRIES = 10
 
 # The markers as static/js/map.js draws them, in CSS pixels (static/css/site.css, .map-project
 # and .map-cluster-*): a project, and a cluster or stack by its count. Keep them in step.
@@ -159,4 +162,37 @@ def features(cells, *, zoom):
                 "bounds": [round(value, COORDINATE_PLACES) for value in cell["extent"]],
             }
         result.append({"type": "Feature", "geometry": geometry, "properties": properties})
+    return result
+
+
+def charts(counts):
+    """The charts beside the map, from ``{facet: {value: count}}`` (``MapCell.objects.in_view``,
+    or counted from the projects; a facet not counted is None): for each facet, its bars in
+    the page's language, most projects first, and how many projects the others hold."""
+    labels = {
+        "stage": dict(Stage.choices),
+        "housing_model": dict(HousingModel.choices),
+        "country": country_names(),
+    }
+    result = {}
+    for facet, found in counts.items():
+        if found is None:
+            result[facet] = None
+            continue
+        label = labels[facet]
+        bars = sorted(
+            ((count, value) for value, count in found.items() if count and value), key=lambda bar: (-bar[0], bar[1])
+        )
+        shown = bars[:CHART_COUNTRIES] if facet == "country" else bars
+        result[facet] = {
+            "bars": [
+                {
+                    "value": value,
+                    "label": str(label(value) if callable(label) else label.get(value, value)),
+                    "count": count,
+                }
+                for count, value in shown
+            ],
+            "others": sum(count for count, _value in bars[len(shown) :]),
+        }
     return result

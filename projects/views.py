@@ -11,7 +11,7 @@ from django.views.generic import ListView
 from django_filters.views import FilterView
 
 from habitat import geo, ratelimits
-from habitat.counting import CappedPaginator, count_or_estimate
+from habitat.counting import CappedPaginator, count_or_estimate, value_counts
 from habitat.models import Organisation
 from habitat.page_cache import cached_for_visitors
 from habitat.ratelimits import RateLimit
@@ -255,6 +255,7 @@ def _map_json(request):
         cells = MapCell.objects.clusters(zoom=zoom, bbox=bbox, **facets)
         total = MapCell.objects.total(**facets)
         shown_at_most = None
+        counts = MapCell.objects.in_view(zoom=zoom, bbox=bbox, **facets)
     else:
         # Any other filter: the matching projects in view are clustered themselves, the first
         # MAP_CLUSTERED_AT_MOST found when a common search word fills the view.
@@ -263,6 +264,12 @@ def _map_json(request):
         counted = read if bbox.is_whole_world else None
         total, _estimated = count_or_estimate(matching, MAP_CLUSTERED_AT_MOST, counted=counted)
         shown_at_most = None if complete else MAP_CLUSTERED_AT_MOST
+        in_view = matching.in_bbox(bbox)
+        counts = {
+            "stage": value_counts(in_view, "stage"),
+            "country": value_counts(in_view, "country"),
+            "housing_model": value_counts(in_view, "housing_models", each_of_array=True),
+        }
     found = maps.features(cells, zoom=zoom)
     return JsonResponse(
         {
@@ -274,6 +281,8 @@ def _map_json(request):
             # is exact up to MAP_CLUSTERED_AT_MOST, PostgreSQL's estimate past it.
             "shown_at_most": shown_at_most,
             "zoom": zoom,
+            # The projects in view by stage, country and housing model: the charts beside it.
+            "charts": maps.charts(counts),
         }
     )
 

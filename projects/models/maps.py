@@ -164,6 +164,35 @@ class MapCellQuerySet(models.QuerySet):
             models = counted("model", rows, params, "CROSS JOIN LATERAL unnest(housing_models) AS model")
         return {"stage": stages, "country": countries, "housing_model": models}
 
+    def in_view(self, *, zoom, bbox, stage=(), country=(), housing_model=()):
+        """``{facet: {value: count}}``: the public projects with these facets in the cells of
+        ``bbox`` at ``zoom``, by stage, by country and by housing model (a project of two
+        models counts for each): the charts beside the map. Read from the rows of the
+        zoom's level, as the map's clusters are."""
+        level = zoom + geo.CLUSTER_LEVEL_OFFSET
+        view, view_params = "TRUE", []
+        if not bbox.is_whole_world:
+            view, view_params = key_ranges_sql("cell", geo.cell_key_ranges(bbox, level))
+        table = self.model._meta.db_table
+
+        def counted(value, rows, params, joined=""):
+            sql = f"SELECT {value}, sum(count) FROM {table} {joined} WHERE level = %s AND {view} AND {rows} GROUP BY 1"
+            return {found: int(count) for found, count in self._rows(sql, [level, *view_params, *params])}
+
+        by_country = _rows_by_country(stage=stage, country=country, housing_model=housing_model)
+        countries = counted("country", *by_country)
+        if not country and not housing_model:
+            # Each cell's rows of a stage, and of a housing model: a few per cell.
+            stages = counted("stage", *_rows_across_countries(each_stage=True))
+            if stage:
+                stages = {value: count for value, count in stages.items() if value in stage}
+            models = counted("housing_models[1]", *_rows_across_countries(stage=stage, each_model=True))
+        else:
+            # A housing model asked for: which others its projects have is in these rows alone.
+            stages = counted("stage", *by_country)
+            models = counted("model", *by_country, "CROSS JOIN LATERAL unnest(housing_models) AS model")
+        return {"stage": stages, "country": countries, "housing_model": models}
+
     def figures(self):
         """The directory's headline numbers, as ``ProjectQuerySet.figures()`` counts them for
         any set of projects, read from the counts of the coarsest level."""

@@ -227,6 +227,67 @@
       }
     }
 
+    // The charts beside the map (templates/projects/includes/map_charts.html): a row per
+    // value, its bar as wide as its share of the largest, its button adds it to the filters.
+    var charts = document.getElementById("map-charts");
+
+    function drawCharts(counts) {
+      if (!charts || !counts) return;
+      var uncounted = false;
+      charts.querySelectorAll("table[data-facet]").forEach(function (table) {
+        var facet = table.getAttribute("data-facet");
+        var chart = counts[facet];
+        var body = table.querySelector("tbody");
+        body.textContent = "";
+        table.hidden = !chart || chart.bars.length === 0;
+        if (!chart) {
+          uncounted = true;
+          return;
+        }
+        var largest = chart.bars.reduce(function (most, bar) { return Math.max(most, bar.count); }, 1);
+        var rows = chart.bars.map(function (bar) { return { label: bar.label, value: bar.value, count: bar.count }; });
+        if (chart.others) rows.push({ label: table.getAttribute("data-others"), value: null, count: chart.others });
+        rows.forEach(function (bar) {
+          var row = body.insertRow();
+          var name = document.createElement("th");
+          name.scope = "row";
+          if (bar.value === null) {
+            name.textContent = bar.label;
+          } else {
+            var button = document.createElement("button");
+            button.type = "button";
+            button.className = "link-button chart-value";
+            button.textContent = bar.label.charAt(0).toUpperCase() + bar.label.slice(1);
+            button.addEventListener("click", function () { addFilter(facet, bar.value); });
+            name.appendChild(button);
+          }
+          row.appendChild(name);
+          var cell = row.insertCell();
+          // The other countries together are a number, not a bar: theirs would be the longest.
+          if (bar.value !== null) {
+            var line = document.createElement("span");
+            line.className = "chart-bar";
+            line.setAttribute("aria-hidden", "true");
+            // Set through the DOM: the Content-Security-Policy refuses style attributes.
+            line.style.width = Math.max(2, Math.round((100 * bar.count) / largest)) + "%";
+            cell.appendChild(line);
+          }
+          cell.appendChild(document.createTextNode(" " + bar.count.toLocaleString(document.documentElement.lang)));
+        });
+      });
+      charts.querySelector("[data-uncounted]").hidden = !uncounted;
+      charts.hidden = false;
+    }
+
+    // The list's own form, with the value's box ticked: the page answers as if chosen there.
+    function addFilter(facet, value) {
+      var form = document.querySelector(".filter-form");
+      var box = form && form.querySelector('input[name="' + facet + '"][value="' + CSS.escape(value) + '"]');
+      if (!box) return;
+      box.checked = true;
+      form.requestSubmit();
+    }
+
     function load() {
       var mine = ++request;
       var bounds = map.getBounds();
@@ -239,6 +300,7 @@
         .then(function (data) {
           if (mine !== request) return; // an answer to an older view
           draw(data, bounds);
+          drawCharts(data.charts);
           if (mine === 1 && filterQuery && !view && fitToResults(data)) return;
           container.setAttribute("data-state", "ready");
         })

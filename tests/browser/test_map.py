@@ -280,3 +280,26 @@ def test_the_list_follows_the_map_when_asked(page: Page, demo):
     page.get_by_label("Update the list as I move the map").uncheck()
     expect(page.locator(".result-count")).to_have_text(f"{total} projects match")
     assert "area=" not in page.url
+
+
+def test_the_charts_follow_the_map_and_a_value_becomes_a_filter(page: Page, demo):
+    page.goto("/en/projects/")
+    wait_for_map(page)
+    charts = page.get_by_role("region", name="The projects in view")
+    expect(charts).to_be_visible()
+    by_stage = charts.get_by_role("table", name="By stage")
+    inhabited = demo.filter(stage="inhabited").count()
+    expect(by_stage.get_by_role("row", name=re.compile(r"^Inhabited"))).to_contain_text(str(inhabited))
+
+    # Closer in, the charts count the projects of the new view.
+    with page.expect_response(is_map_data) as answer:
+        page.evaluate("window.__testMaps['projects-map'].setView([46.5, 7.5], 6, {animate: false})")
+    wait_for_map(page)
+    in_view = sum(bar["count"] for bar in answer.value.json()["charts"]["country"]["bars"])
+    assert 0 < in_view < demo.count()
+    expect(charts.get_by_role("table", name="By country").get_by_role("row")).not_to_have_count(0)
+
+    # A value's button adds it to the list's filters.
+    charts.get_by_role("table", name="By country").get_by_role("button", name="Switzerland").click()
+    expect(page).to_have_url(re.compile(r"country=CH"))
+    assert result_count(page) == demo.filter(country="CH").count()
