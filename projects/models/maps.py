@@ -15,6 +15,8 @@ and to tell a stack of projects on one spot) only grows as projects leave; ``reb
 every row exact again.
 """
 
+import functools
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import connection, connections, models, transaction
 from django.db.models import Q, Sum
@@ -142,16 +144,21 @@ class MapCellQuerySet(models.QuerySet):
         )
         return total or 0
 
+    def _counted(self, value, rows, params, joined="", *, level, view=("TRUE", [])):
+        """``{value: count}`` of the public projects of the ``rows`` (``_facet_rows``' kind) of
+        ``level`` in ``view`` (a condition on the cells, and its parameters)."""
+        in_view, view_params = view
+        sql = (
+            f"SELECT {value}, sum(count) FROM {self.model._meta.db_table} {joined} "
+            f"WHERE level = %s AND {in_view} AND {rows} GROUP BY 1"
+        )
+        return {found: int(count) for found, count in self._rows(sql, [level, *view_params, *params])}
+
     def value_counts(self, *, stage=(), country=(), housing_model=()):
         """``{facet: {value: count}}``: how many public projects each stage, country and housing
         model would give with the other facets as asked, from the coarsest level's rows. A
         project of two housing models counts for each."""
-        level, table = AGGREGATED_LEVELS[0], self.model._meta.db_table
-
-        def counted(value, rows, params, joined=""):
-            sql = f"SELECT {value}, sum(count) FROM {table} {joined} WHERE level = %s AND {rows} GROUP BY 1"
-            return {found: int(count) for found, count in self._rows(sql, [level, *params])}
-
+        counted = functools.partial(self._counted, level=AGGREGATED_LEVELS[0])
         if not country and len(housing_model) <= 1:
             stages = counted("stage", *_rows_across_countries(housing_model=housing_model, each_stage=True))
         else:
@@ -170,15 +177,10 @@ class MapCellQuerySet(models.QuerySet):
         models counts for each): the charts beside the map. Read from the rows of the
         zoom's level, as the map's clusters are."""
         level = zoom + geo.CLUSTER_LEVEL_OFFSET
-        view, view_params = "TRUE", []
+        view = ("TRUE", [])
         if not bbox.is_whole_world:
-            view, view_params = key_ranges_sql("cell", geo.cell_key_ranges(bbox, level))
-        table = self.model._meta.db_table
-
-        def counted(value, rows, params, joined=""):
-            sql = f"SELECT {value}, sum(count) FROM {table} {joined} WHERE level = %s AND {view} AND {rows} GROUP BY 1"
-            return {found: int(count) for found, count in self._rows(sql, [level, *view_params, *params])}
-
+            view = key_ranges_sql("cell", geo.cell_key_ranges(bbox, level))
+        counted = functools.partial(self._counted, level=level, view=view)
         by_country = _rows_by_country(stage=stage, country=country, housing_model=housing_model)
         countries = counted("country", *by_country)
         if not country and not housing_model:
