@@ -110,8 +110,9 @@ class CappedPaginator(Paginator):
 
 
 # Past this many matching rows, the values of a filter are not counted from the rows (each
-# count would read every match): the counts are left out rather than guessed.
-VALUE_COUNT_CAP = 10_000
+# count would read every match): the counts are left out rather than guessed. As many as the
+# list shows at most: three counts of 10,000 searched projects took 0.3 s at a million.
+VALUE_COUNT_CAP = 1_000
 
 
 def value_counts(queryset, column, *, each_of_array=False, cap=VALUE_COUNT_CAP):

@@ -290,11 +290,14 @@ class ProjectFilter(django_filters.FilterSet):
     def show_value_counts(self):
         """Write beside each value of the stage, country and housing model filters how many
         projects it would give (``value_counts``), in this filter set's form."""
-        for name, counts in self.value_counts().items():
-            if counts is None:
-                continue
-            field = self.form.fields[name]
-            field.choices = [(value, _counted(capfirst(label), counts.get(value, 0))) for value, label in field.choices]
+        value_counts = self.value_counts()
+        for name in MAP_FACETS:
+            field, counts = self.form.fields[name], value_counts.get(name)
+            # A list in any case (the templates loop over it), read once.
+            field.choices = [
+                (value, capfirst(label) if counts is None else _counted(capfirst(label), counts.get(value, 0)))
+                for value, label in field.choices
+            ]
 
     def chosen_labels(self):
         """The values chosen, as people read them ("Brazil", "Community land trust")."""

@@ -28,6 +28,7 @@ urlpatterns = [
 # Data endpoints stay outside the language prefix: their URLs never change with the language.
 data_urlpatterns = [
     path("map.json", views.map_json, name="map-json"),
+    path("map-charts.json", views.map_charts, name="map-charts"),
     path("export.csv", views.export, {"format": "csv"}, name="export-csv"),
     path("export.geojson", views.export, {"format": "geojson"}, name="export-geojson"),
 ]

@@ -236,18 +236,25 @@ def map_json(request):
         return _map_json(request)
 
 
-def _map_json(request):
+def _map_view(request):
+    """``(bbox, zoom, filterset)`` of a request of the map's data, or the 400 that answers it."""
     try:
         bbox = geo.BoundingBox.parse(request.GET.get("bbox", "-180,-90,180,90"))
         zoom = geo.parse_zoom(request.GET.get("zoom", "2"))
     except geo.BadMapRequest as error:
         return _bad_request(str(error))
-    public = Project.objects.public()
-    filterset = ProjectFilter(request.GET, queryset=public, request=request)
+    filterset = ProjectFilter(request.GET, queryset=Project.objects.public(), request=request)
     if not filterset.is_valid():
         errors = {name: [str(e) for e in errs] for name, errs in filterset.form.errors.items()}
         return _bad_request(_("Some filters are not valid."), errors)
+    return bbox, zoom, filterset
 
+
+def _map_json(request):
+    view = _map_view(request)
+    if isinstance(view, JsonResponse):
+        return view
+    bbox, zoom, filterset = view
     matching = filterset.qs.order_by()
     facets = filterset.facets()
     if facets is not None and zoom in AGGREGATED_ZOOMS:
@@ -255,7 +262,6 @@ def _map_json(request):
         cells = MapCell.objects.clusters(zoom=zoom, bbox=bbox, **facets)
         total = MapCell.objects.total(**facets)
         shown_at_most = None
-        counts = MapCell.objects.in_view(zoom=zoom, bbox=bbox, **facets)
     else:
         # Any other filter: the matching projects in view are clustered themselves, the first
         # MAP_CLUSTERED_AT_MOST found when a common search word fills the view.
@@ -264,12 +270,6 @@ def _map_json(request):
         counted = read if bbox.is_whole_world else None
         total, _estimated = count_or_estimate(matching, MAP_CLUSTERED_AT_MOST, counted=counted)
         shown_at_most = None if complete else MAP_CLUSTERED_AT_MOST
-        in_view = matching.in_bbox(bbox)
-        counts = {
-            "stage": value_counts(in_view, "stage"),
-            "country": value_counts(in_view, "country"),
-            "housing_model": value_counts(in_view, "housing_models", each_of_array=True),
-        }
     found = maps.features(cells, zoom=zoom)
     return JsonResponse(
         {
@@ -281,10 +281,32 @@ def _map_json(request):
             # is exact up to MAP_CLUSTERED_AT_MOST, PostgreSQL's estimate past it.
             "shown_at_most": shown_at_most,
             "zoom": zoom,
-            # The projects in view by stage, country and housing model: the charts beside it.
-            "charts": maps.charts(counts),
         }
     )
+
+
+@require_safe
+@cached_for_visitors
+def map_charts(request):
+    """The projects of a map view by stage, country and housing model (the charts beside the
+    list's map), asked with the same parameters as ``map_json`` once its markers are drawn:
+    the map does not wait for them."""
+    with translation.override(asked_language(request)):
+        view = _map_view(request)
+        if isinstance(view, JsonResponse):
+            return view
+        bbox, zoom, filterset = view
+        facets = filterset.facets()
+        if facets is not None and zoom in AGGREGATED_ZOOMS:
+            counts = MapCell.objects.in_view(zoom=zoom, bbox=bbox, **facets)
+        else:
+            in_view = filterset.qs.order_by().in_bbox(bbox)
+            counts = {
+                "stage": value_counts(in_view, "stage"),
+                "country": value_counts(in_view, "country"),
+                "housing_model": value_counts(in_view, "housing_models", each_of_array=True),
+            }
+        return JsonResponse({"charts": maps.charts(counts)})
 
 
 # --- Open data ------------------------------------------------------------------------------

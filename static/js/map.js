@@ -279,6 +279,23 @@
       charts.hidden = false;
     }
 
+    // Asked once the markers are drawn, with the same view and filters: the map never waits.
+    function loadCharts(mine) {
+      if (!charts) return;
+      var address = url().replace(container.getAttribute("data-map-url"), charts.getAttribute("data-charts-url"));
+      fetch(address, { headers: { Accept: "application/json" } })
+        .then(function (response) {
+          if (!response.ok) throw new Error(String(response.status));
+          return response.json();
+        })
+        .then(function (data) {
+          if (mine === request) drawCharts(data.charts);
+        })
+        .catch(function () {
+          if (mine === request) charts.hidden = true;
+        });
+    }
+
     // The list's own form, with the value's box ticked: the page answers as if chosen there.
     function addFilter(facet, value) {
       var form = document.querySelector(".filter-form");
@@ -300,7 +317,7 @@
         .then(function (data) {
           if (mine !== request) return; // an answer to an older view
           draw(data, bounds);
-          drawCharts(data.charts);
+          loadCharts(mine);
           if (mine === 1 && filterQuery && !view && fitToResults(data)) return;
           container.setAttribute("data-state", "ready");
         })

@@ -1,6 +1,6 @@
 """The charts beside the map: the projects in view that match the filters, by stage, country
-and housing model, in each answer of map.json, whether the map's counts in advance answer or
-the projects themselves do."""
+and housing model (map-charts.json, asked with map.json's parameters once the map is drawn),
+whether the map's counts in advance answer or the projects themselves do."""
 
 import pytest
 
@@ -55,8 +55,8 @@ def test_the_counts_of_a_view_are_those_of_its_projects(directory, facets, zoom)
     assert MapCell.objects.in_view(zoom=zoom, bbox=view, **facets) == live(live_projects(**facets).in_bbox(view))
 
 
-def test_map_json_carries_the_charts_in_the_page_s_language(client, directory):
-    data = client.get("/projects/map.json", {"bbox": WORLD, "zoom": 2, "lang": "fr"}).json()
+def test_the_charts_come_in_the_page_s_language(client, directory):
+    data = client.get("/projects/map-charts.json", {"bbox": WORLD, "zoom": 2, "lang": "fr"}).json()
     charts = data["charts"]
     assert bars(charts["country"]) == {"CH": 2, "UY": 2, "SN": 1}
     # Most projects first, then by value; labels in French.
@@ -66,7 +66,7 @@ def test_map_json_carries_the_charts_in_the_page_s_language(client, directory):
 
 
 def test_with_a_search_the_charts_count_the_matching_projects_in_view(client, directory):
-    data = client.get("/projects/map.json", {"bbox": "-30,0,30,60", "zoom": 14, "q": "co-operative"}).json()
+    data = client.get("/projects/map-charts.json", {"bbox": "-30,0,30,60", "zoom": 14, "q": "co-operative"}).json()
     assert bars(data["charts"]["country"]) == {"CH": 2, "SN": 1}
     assert bars(data["charts"]["stage"]) == {"inhabited": 2, "planning": 1}
 
@@ -74,6 +74,11 @@ def test_with_a_search_the_charts_count_the_matching_projects_in_view(client, di
 def test_past_ten_countries_the_others_are_summed(client, directory):
     for country in ["AR", "BE", "BF", "BO", "BR", "CA", "DE", "ES", "FR", "GB"]:
         make_project(country=country)
-    chart = client.get("/projects/map.json", {"bbox": WORLD, "zoom": 2}).json()["charts"]["country"]
+    chart = client.get("/projects/map-charts.json", {"bbox": WORLD, "zoom": 2}).json()["charts"]["country"]
     assert len(chart["bars"]) == 10
     assert sum(bar["count"] for bar in chart["bars"]) + chart["others"] == 15
+
+
+def test_the_charts_keep_the_map_s_answers_to_bad_requests(client, directory):
+    assert client.get("/projects/map-charts.json", {"bbox": "north"}).status_code == 400
+    assert client.get("/projects/map-charts.json", {"stage": "nonsense"}).status_code == 400

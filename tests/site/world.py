@@ -199,6 +199,7 @@ def fill(world):
         "sitemap": [({}, "")],
         "media": [({"path": url.removeprefix("/media/")}, "") for url in world.files.values()],
         "projects_data:map-json": [({}, query) for query in MAP_VIEWS],
+        "projects_data:map-charts": [({}, query) for query in MAP_VIEWS],
         "embed-map": [
             ({}, query)
             for query in [
