@@ -866,6 +866,9 @@ class Command(BaseCommand):
         def map_json(bbox, zoom, **filters):
             return "/projects/map.json?" + urlencode({"bbox": bbox, "zoom": zoom, **filters}, safe=",")
 
+        def charts(bbox, zoom, **filters):
+            return map_json(bbox, zoom, **filters).replace("/map.json?", "/map-charts.json?")
+
         facets = {"stage": Stage.INHABITED, "housing_model": HousingModel.COOPERATIVE}
         return [
             ("map.json world, zoom 2", map_json("-180,-85,180,85", 2)),
@@ -877,6 +880,10 @@ class Command(BaseCommand):
             (f"map.json {name}, 2 facets", map_json(city_bbox, CITY_ZOOM, **facets)),
             (f"map.json world, search {SEARCH_WORD!r}", map_json("-180,-85,180,85", 2, q=SEARCH_WORD)),
             (f"map.json {name}, search {SEARCH_WORD!r}", map_json(city_bbox, CITY_ZOOM, q=SEARCH_WORD)),
+            # The charts beside the list's map: the same parameters, asked after the markers.
+            ("charts world, zoom 2", charts("-180,-85,180,85", 2)),
+            ("charts country, 2 facets", charts(country_bbox, 6, **facets)),
+            (f"charts {name}, search {SEARCH_WORD!r}", charts(city_bbox, CITY_ZOOM, q=SEARCH_WORD)),
             ("list", "/en/projects/"),
             ("list, page 50", "/en/projects/?page=50"),
             ("list, 2 facets", "/en/projects/?" + urlencode(facets)),
