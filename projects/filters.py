@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django_countries import countries
 
 from awards.models import Nomination
-from habitat import counting, geo, page_cache
+from habitat import geo, page_cache
 from habitat.models import Organisation
 from habitat.translation import fallback_expression
 from projects.models import HousingModel, Programme, Project, Stage
@@ -272,7 +272,7 @@ class ProjectFilter(django_filters.FilterSet):
 
     def value_counts(self):
         """``{facet: {value: count}}``: how many projects each value of the stage, country and
-        housing model filters would give with the other filters as they are (``counting``)."""
+        housing model filters would give with the other filters as they are (``count_by``)."""
         if self.is_bound and not self.form.is_valid():
             return {}
         facets = self.facets()
@@ -283,8 +283,7 @@ class ProjectFilter(django_filters.FilterSet):
             others = self.data.copy()
             others.pop(name, None)
             filterset = type(self)(others, queryset=self.queryset, request=self.request)
-            column = "housing_models" if name == "housing_model" else name
-            counts[name] = counting.value_counts(filterset.qs, column, each_of_array=column == "housing_models")
+            counts[name] = filterset.qs.count_by(name)
         return counts
 
     def show_value_counts(self):

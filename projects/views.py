@@ -11,7 +11,7 @@ from django.views.generic import ListView
 from django_filters.views import FilterView
 
 from habitat import geo, ratelimits
-from habitat.counting import CappedPaginator, count_or_estimate, value_counts
+from habitat.counting import CappedPaginator, count_or_estimate
 from habitat.models import Organisation
 from habitat.page_cache import cached_for_visitors
 from habitat.ratelimits import RateLimit
@@ -22,6 +22,7 @@ from projects.filters import ProjectFilter
 from projects.forms import ContactForm, ReportForm
 from projects.models import Axis, MapCell, OpenDataSnapshot, Programme, Project, ProjectReport
 from projects.models.maps import AGGREGATED_ZOOMS
+from projects.models.maps import FACETS as MAP_FACETS
 from projects.representation import public_representation, structured_data
 from projects.stats import project_statistics
 
@@ -300,12 +301,8 @@ def map_charts(request):
         if facets is not None and zoom in AGGREGATED_ZOOMS:
             counts = MapCell.objects.in_view(zoom=zoom, bbox=bbox, **facets)
         else:
-            in_view = filterset.qs.order_by().in_bbox(bbox)
-            counts = {
-                "stage": value_counts(in_view, "stage"),
-                "country": value_counts(in_view, "country"),
-                "housing_model": value_counts(in_view, "housing_models", each_of_array=True),
-            }
+            in_view = filterset.qs.in_bbox(bbox)
+            counts = {facet: in_view.count_by(facet) for facet in MAP_FACETS}
         return JsonResponse({"charts": maps.charts(counts)})
 
 

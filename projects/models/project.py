@@ -44,7 +44,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from habitat import geo
+from habitat import counting, geo
 from habitat.models import Organisation, OriginalLanguageField
 from habitat.slugs import unique_slug
 from habitat.translation import LANGUAGE_CODES, fallback_expression, translated
@@ -342,6 +342,14 @@ class ProjectQuerySet(models.QuerySet):
         first is the project's ``cover`` on cards."""
         photos = ProjectPhoto.objects.order_by("order", "pk")
         return self.prefetch_related(Prefetch("photos", queryset=photos, to_attr="ordered_photos"))
+
+    def count_by(self, facet):
+        """``{value: count}`` of these projects by a facet of the map's ("stage", "country",
+        "housing_model": a project of two models counts for each), or None past
+        ``counting.VALUE_COUNT_CAP`` of them."""
+        if facet == "housing_model":
+            return counting.value_counts(self, "housing_models", each_of_array=True)
+        return counting.value_counts(self, facet)
 
     def newest_keys(self, limit):
         """The primary keys of the ``limit`` newest of these projects, newest first.
