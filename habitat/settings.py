@@ -220,6 +220,13 @@ STORAGES = {
 # chose one.
 MAP_TILES_URL = env.str("MAP_TILES_URL", default="")
 MAP_TILES_ATTRIBUTION = env.str("MAP_TILES_ATTRIBUTION", default="")
+# Or the street map from a PMTiles archive that the operator provides (a file on this server,
+# which the site serves itself at /map/streets.pmtiles: habitat.street_map): vector tiles
+# (Protomaps' basemaps, drawn in the style MAP_PMTILES_FLAVOR: light, white, grayscale, dark
+# or black) or raster tiles. Its attribution says where its data comes from.
+MAP_PMTILES_FILE = env.str("MAP_PMTILES_FILE", default="")
+MAP_PMTILES_ATTRIBUTION = env.str("MAP_PMTILES_ATTRIBUTION", default="")
+MAP_PMTILES_FLAVOR = env.str("MAP_PMTILES_FLAVOR", default="light")
 # The tile server's origin ("https://{s}.tile.example.org" becomes "https://*.tile.example.org"),
 # which the Content-Security-Policy allows images from.
 _tiles = urlsplit(MAP_TILES_URL.replace("{s}", "*"))
@@ -233,8 +240,9 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF, CSP.NONCE],
-    # Map tiles come from the configured tile server; data: is what Leaflet uses for icons.
-    "img-src": [CSP.SELF, "data:", MAP_TILES_ORIGIN],
+    # Map tiles come from the configured tile server; data: is what Leaflet uses for icons;
+    # raster tiles read from a PMTiles archive are shown from blob: addresses.
+    "img-src": [CSP.SELF, "data:", MAP_TILES_ORIGIN, *(["blob:"] if MAP_PMTILES_FILE else [])],
     "connect-src": [CSP.SELF],
     # No page of ours may be framed by another site (clickjacking).
     "frame-ancestors": [CSP.NONE],

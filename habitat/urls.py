@@ -50,6 +50,7 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("health/", views.health, name="health"),
     path("csp-report/", views.csp_report, name="csp-report"),
+    path("map/streets.pmtiles", views.street_tiles, name="street-tiles"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -1,5 +1,7 @@
 import json
 import logging
+import os
+import re
 import sys
 import time
 from urllib.parse import urlsplit
@@ -16,7 +18,14 @@ from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseNotModified,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -29,7 +38,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django_countries import countries
 from django_tasks_db.models import DBTaskResult
 
-from habitat import places, uploads
+from habitat import places, street_map, uploads
 from habitat.forms import DeleteAccountForm, ProfileForm
 from habitat.models import Page
 from habitat.personal_data import personal_data
@@ -249,6 +258,63 @@ def media(request, path):
     # Served to a signed-in person because of who asked: SignedInPagesMiddleware keeps it out
     # of every cache.
     return response
+
+
+# One range of bytes, as PMTiles readers ask: "bytes=0-16383" (a start and an end, included).
+BYTE_RANGE = re.compile(r"bytes=(\d+)-(\d*)")
+STREET_TILES_CACHE_SECONDS = 24 * 60 * 60
+
+
+@require_safe
+def street_tiles(request):
+    """The street map's PMTiles archive that the operator provides (habitat.street_map), by
+    byte ranges: a browser reads the archive's header and directories, then one tile at a
+    time, from this one address. A 404 when none is configured."""
+    archive = street_map.archive_or_none()
+    if archive is None:
+        raise Http404
+    try:
+        file = open(archive.path, "rb")  # noqa: SIM115 (closed by the response, or below)
+    except OSError:
+        raise Http404 from None
+    size = os.fstat(file.fileno()).st_size
+    etag = f'"{os.fstat(file.fileno()).st_mtime_ns:x}-{size:x}"'
+    headers = {
+        "ETag": etag,
+        "Accept-Ranges": "bytes",
+        # The same archive for everyone: browsers keep its pieces for a day, then ask again.
+        "Cache-Control": f"public, max-age={STREET_TILES_CACHE_SECONDS}",
+        "Content-Type": "application/vnd.pmtiles",
+    }
+    if request.headers.get("If-None-Match") == etag:
+        file.close()
+        return HttpResponseNotModified(headers=headers)
+    match = BYTE_RANGE.fullmatch(request.headers.get("Range", "").strip())
+    if not match:
+        # No range (or several, or a suffix, which no PMTiles reader asks for): the whole file.
+        return FileResponse(file, headers=headers)
+    start = int(match[1])
+    end = min(int(match[2]) if match[2] else size - 1, size - 1)
+    if start > end:
+        file.close()
+        return HttpResponse(status=416, headers={**headers, "Content-Range": f"bytes */{size}"})
+    file.seek(start)
+    length = end - start + 1
+    return StreamingHttpResponse(
+        _read_range(file, length),
+        status=206,
+        headers={**headers, "Content-Range": f"bytes {start}-{end}/{size}", "Content-Length": str(length)},
+    )
+
+
+def _read_range(file, length, chunk=64 * 1024):
+    with file:
+        while length > 0:
+            data = file.read(min(chunk, length))
+            if not data:
+                return
+            length -= len(data)
+            yield data
 
 
 def page_detail(request, slug):

@@ -84,7 +84,7 @@ if [ "$(cat .venv/.lock-sha256 2>/dev/null)" != "$lock_sum" ]; then
 fi
 
 # --- Map data and scripts served by us ----------------------------------------------------
-# Natural Earth's country outlines (world-atlas) and topojson-client, from the npm registry at
+# Natural Earth's country outlines (world-atlas), topojson-client and the PMTiles readers, from the npm registry at
 # the versions of package-lock.json, copied where Django's static files find them
 # (var/vendor/ is served as /static/vendor/): the base map needs no third party.
 if ! command -v npm >/dev/null; then
@@ -102,5 +102,9 @@ if [ "$(cat var/vendor/.lock-sha256 2>/dev/null)" != "$npm_sum" ]; then
   cp node_modules/world-atlas/LICENSE var/vendor/world-atlas-LICENSE
   cp node_modules/topojson-client/dist/topojson-client.min.js var/vendor/
   cp node_modules/topojson-client/LICENSE var/vendor/topojson-client-LICENSE
+  # The street map from an operator's PMTiles file (docs/deploy.md): vector tiles are drawn by
+  # protomaps-leaflet, raster tiles by pmtiles' own layer. Served only when one is configured.
+  cp node_modules/protomaps-leaflet/dist/protomaps-leaflet.js node_modules/pmtiles/dist/pmtiles.js var/vendor/
+  cp node_modules/protomaps-leaflet/LICENSE var/vendor/protomaps-leaflet-LICENSE
   echo "$npm_sum" > var/vendor/.lock-sha256
 fi

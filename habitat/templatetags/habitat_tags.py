@@ -4,11 +4,13 @@ from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.html import _json_script_escapes, format_html, format_html_join, json_script
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext, gettext_lazy
 
+from habitat import street_map
 from habitat.translation import active_code
 from habitat.translation import shown_language as _shown_language
 
@@ -81,7 +83,8 @@ def open_graph(data):
 @register.simple_tag
 def basemap_sources():
     """Where static/js/basemap.js finds the countries' outlines that we serve (their names
-    are hashed in production), and the credit the map shows for them."""
+    are hashed in production), and the credit the map shows for them; with the street map of
+    an operator's PMTiles archive (habitat.street_map), the script that draws its tiles."""
     credit = format_html(
         '{}: <a href="https://www.naturalearthdata.com/">Natural Earth</a>', gettext("Country outlines")
     )
@@ -90,4 +93,21 @@ def basemap_sources():
         "fine": static("vendor/countries-50m.json"),
         "attribution": str(credit),
     }
-    return json_script(sources, "basemap-sources")
+    archive = street_map.archive_or_none()
+    if archive is None:
+        return json_script(sources, "basemap-sources")
+    sources["streets"] = {
+        "url": reverse("street-tiles"),
+        "kind": archive.kind,
+        "minZoom": archive.min_zoom,
+        "maxZoom": archive.max_zoom,
+        "bounds": archive.bounds,
+        "attribution": settings.MAP_PMTILES_ATTRIBUTION,
+        "flavor": settings.MAP_PMTILES_FLAVOR,
+        # Place names in the visitor's language where the tiles have it.
+        "lang": get_language(),
+    }
+    # Deferred: the maps start on the page's "load" event, once it has run.
+    return format_html(
+        '{}<script src="{}" defer></script>', json_script(sources, "basemap-sources"), static(archive.script)
+    )

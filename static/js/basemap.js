@@ -6,7 +6,9 @@
  * from the page (templates/includes/basemap.html), as static files have hashed names. The
  * coarse outlines (1:110 million, 39 KB compressed) are drawn first; the finer ones (1:50
  * million) only once a visitor comes close to a country. Street tiles that an operator
- * configured (MAP_TILES_URL) are drawn above them.
+ * configured are drawn above them: from a tile server (MAP_TILES_URL, which django-leaflet
+ * adds) or from a PMTiles archive that we serve (MAP_PMTILES_FILE, added here: vector tiles by
+ * protomaps-leaflet, raster tiles by pmtiles' layer, the page loading the one it needs).
  */
 (function () {
   "use strict";
@@ -132,6 +134,28 @@
 
     show("coarse");
     map.on("zoomend", update);
+    if (from.streets) addStreets(map, from.streets);
+  }
+
+  // Within the archive's bounds only, so that the outlines stay readable around a city's map;
+  // past its last zoom the tiles are drawn larger rather than asked for.
+  function addStreets(map, streets) {
+    var options = {
+      bounds: streets.bounds,
+      attribution: streets.attribution || undefined,
+    };
+    var layer = null;
+    if (streets.kind === "vector" && window.protomapsL) {
+      options.url = streets.url;
+      options.flavor = streets.flavor;
+      options.lang = streets.lang;
+      options.maxDataZoom = streets.maxZoom;
+      layer = protomapsL.leafletLayer(options);
+    } else if (streets.kind === "raster" && window.pmtiles) {
+      options.maxNativeZoom = streets.maxZoom;
+      layer = pmtiles.leafletRasterLayer(new pmtiles.PMTiles(streets.url), options);
+    }
+    if (layer) layer.addTo(map);
   }
 
   window.addEventListener("map:init", function (event) {

@@ -196,6 +196,8 @@ def fill(world):
         "favicon": [({}, "")],
         "health": [({}, "")],
         "csp-report": [({}, "")],
+        # The operator's street map, when one is configured: tiles of streets, nothing of ours.
+        "street-tiles": [({}, "")],
         "sitemap": [({}, "")],
         "media": [({"path": url.removeprefix("/media/")}, "") for url in world.files.values()],
         "projects_data:map-json": [({}, query) for query in MAP_VIEWS],
