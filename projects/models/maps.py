@@ -45,6 +45,8 @@ def _facet_rows(*, stage=(), country=(), housing_model=()):
     """The SQL condition (and its parameters) that picks the rows of the facets asked for:
     each a tuple of values, any of which matches (empty: any value). Every public project is
     counted once in the rows it picks."""
+    if country and not stage and not housing_model:
+        return _rows_of_countries(country=country)
     if not country and len(housing_model) <= 1:
         return _rows_across_countries(stage=stage, housing_model=housing_model)
     return _rows_by_country(stage=stage, country=country, housing_model=housing_model)
@@ -70,10 +72,20 @@ def _rows_by_country(*, stage=(), country=(), housing_model=()):
     if stage:
         conditions.append("stage = ANY(%s)")
         params.append(list(stage))
+    else:
+        conditions.append("stage <> ''")  # not the rows of all of a country's projects
     if housing_model:
         conditions.append("housing_models && %s::varchar(30)[]")
         params.append(list(housing_model))
     return " AND ".join(conditions), params
+
+
+def _rows_of_countries(*, country=()):
+    """The rows of all of a cell's projects in a country, one per cell and country: what the
+    countries are counted from when no other facet is asked for."""
+    if country:
+        return "country = ANY(%s) AND stage = ''", [list(country)]
+    return "country <> '' AND stage = ''", []
 
 
 class MapCellQuerySet(models.QuerySet):
@@ -163,7 +175,10 @@ class MapCellQuerySet(models.QuerySet):
             stages = counted("stage", *_rows_across_countries(housing_model=housing_model, each_stage=True))
         else:
             stages = counted("stage", *_rows_by_country(country=country, housing_model=housing_model))
-        countries = counted("country", *_rows_by_country(stage=stage, housing_model=housing_model))
+        if stage or housing_model:
+            countries = counted("country", *_rows_by_country(stage=stage, housing_model=housing_model))
+        else:
+            countries = counted("country", *_rows_of_countries())
         if not country:
             models = counted("housing_models[1]", *_rows_across_countries(stage=stage, each_model=True))
         else:
@@ -182,7 +197,10 @@ class MapCellQuerySet(models.QuerySet):
             view = key_ranges_sql("cell", geo.cell_key_ranges(bbox, level))
         counted = functools.partial(self._counted, level=level, view=view)
         by_country = _rows_by_country(stage=stage, country=country, housing_model=housing_model)
-        countries = counted("country", *by_country)
+        if stage or housing_model:
+            countries = counted("country", *by_country)
+        else:
+            countries = counted("country", *_rows_of_countries(country=country))
         if not country and not housing_model:
             # Each cell's rows of a stage, and of a housing model: a few per cell.
             stages = counted("stage", *_rows_across_countries(each_stage=True))
@@ -232,7 +250,7 @@ class MapCellQuerySet(models.QuerySet):
                 SELECT {finest}, cell, COALESCE(stage, ''), COALESCE(country, ''), COALESCE(housing_models, '{{}}'),
                        count(*), sum(dwellings), sum(id), sum(x), sum(y), min(x), min(y), max(x), max(y)
                 FROM placed
-                GROUP BY GROUPING SETS ((cell, stage, country, housing_models), (cell), (cell, stage))
+                GROUP BY GROUPING SETS ((cell, stage, country, housing_models), (cell), (cell, stage), (cell, country))
                 UNION ALL
                 SELECT {finest}, cell, COALESCE(stage, ''), '', ARRAY[model]::varchar(30)[],
                        count(*), sum(dwellings), sum(id), sum(x), sum(y), min(x), min(y), max(x), max(y)
@@ -264,7 +282,8 @@ class MapCell(models.Model):
     set of housing models: how many, the sum of their positions and their extent. The rows with
     no country (every published project has one) count the cell's projects across countries:
     all of them (no stage, no housing model), those of a stage, of a housing model, or of a
-    stage and a housing model."""
+    stage and a housing model. The rows with a country and no stage (every project has one)
+    count all of the cell's projects in that country."""
 
     level = models.PositiveSmallIntegerField()
     cell = models.BigIntegerField()
