@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.gis.geos import Point, Polygon
+from django.contrib.gis.measure import D
 from django.utils.translation import gettext as _
 
 # 2**24 cells per axis: about 2.4 m at the equator, finer than any point we publish.
@@ -191,3 +192,11 @@ def parse_zoom(text):
     if not 0 <= zoom <= MAX_ZOOM:
         raise BadMapRequest(_("The zoom must be a whole number between 0 and %(max)d.") % {"max": MAX_ZOOM})
     return zoom
+
+
+def within_km_lookups(field, point, km):
+    """The lookups that keep the points of ``field`` within ``km`` of ``point``: a bounding box
+    in degrees first, which the GiST index answers (wide enough in longitude for the latitude),
+    then the exact distance on the sphere."""
+    degrees = km / 111.32 / max(math.cos(math.radians(point.y)), 0.01)
+    return {f"{field}__dwithin": (point, degrees), f"{field}__distance_lte": (point, D(km=km))}

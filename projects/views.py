@@ -23,6 +23,7 @@ from projects.forms import ContactForm, ReportForm
 from projects.models import Axis, MapCell, OpenDataSnapshot, Programme, Project, ProjectReport
 from projects.models.maps import AGGREGATED_ZOOMS
 from projects.models.maps import FACETS as MAP_FACETS
+from projects.models.project import PEERS_SHOWN
 from projects.representation import public_representation, structured_data
 from projects.stats import project_statistics
 
@@ -116,6 +117,9 @@ def project_detail(request, slug):
             "documents": project.documents.all(),
             # HUB meetings and conferences that visited the project (hubs.Meeting.visited_projects).
             "meetings": project.visiting_meetings.order_by("-year", "-start_date"),
+            # Groups find their peers: projects like this one anywhere, and those close by.
+            "peers": Project.objects.peers_of(project)[:PEERS_SHOWN],
+            "near": Project.objects.near(project)[:PEERS_SHOWN],
             "representation": representation,
             "structured_data": structured_data(representation, image=image),
             "can_edit": project.can_edit(request.user),

@@ -2,14 +2,13 @@
 organisations involved, its photos and documents, and the one definition of who sees it."""
 
 import functools
-import math
 from typing import NamedTuple
 
 import reversion
 from django import forms
 from django.conf import settings
 from django.contrib.gis.db import models
-from django.contrib.gis.measure import D
+from django.contrib.gis.db.models.functions import Distance
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import (
@@ -56,6 +55,23 @@ YEAR_VALIDATORS = [MinValueValidator(1800), MaxValueValidator(2100)]
 # Probable duplicates: names at least this alike (pg_trgm word similarity, 0 to 1), this close.
 SIMILAR_NAME_THRESHOLD = 0.5
 SIMILAR_WITHIN_KM = 5
+# A project's page shows a few of its peers (``ProjectQuerySet.peers_of``) and of the projects
+# near it (``near``): near is within a day's visit.
+PEERS_SHOWN = 4
+NEAR_WITHIN_KM = 100
+# The nearest projects in degrees measured again on the sphere (``nearest_to``): enough that
+# the few nearest on the sphere are among them at any latitude a group lives at.
+NEAREST_CANDIDATES = 32
+
+
+class Nearness(Func):
+    """How near a geometry is to another, as PostGIS's ``<->`` operator measures it: ordered by
+    it, a query reads the GiST index of the points nearest first and stops at its LIMIT,
+    rather than sorting every match."""
+
+    arg_joiner = " <-> "
+    template = "%(expressions)s"
+    output_field = FloatField()
 
 
 class Stage(models.TextChoices):
@@ -506,6 +522,45 @@ class ProjectQuerySet(models.QuerySet):
     def update_search_vectors(self):
         return self.update(search_vector=search_vector())
 
+    def peers_of(self, project):
+        """Public projects like ``project``, in any country, nearest first: the same stage and a
+        housing model in common (the same stage alone when it names none). Measured between
+        public points only, so that nothing tells where a group that hides its place lives."""
+        if project.public_location is None:
+            return self.none()
+        peers = self.public().exclude(pk=project.pk).filter(stage=project.stage)
+        if project.housing_models:
+            peers = peers.with_housing_model(*project.housing_models)
+        return peers.nearest_to(project.public_location)
+
+    def near(self, project, *, within_km=NEAR_WITHIN_KM):
+        """The public projects within ``within_km`` of ``project``'s public point, nearest first."""
+        point = project.public_location
+        if point is None:
+            return self.none()
+        return (
+            self.public()
+            .exclude(pk=project.pk)
+            .filter(**geo.within_km_lookups("public_location", point, within_km))
+            .nearest_to(point)
+        )
+
+    def nearest_to(self, point, *, candidates=NEAREST_CANDIDATES):
+        """The nearest of these projects to ``point`` (their public points), nearest first on the
+        sphere, with their ``distance`` (a measure). The index finds the ``candidates`` nearest
+        in degrees, a flat measure that stretches east-west away from the equator; only those
+        are measured on the sphere and ordered."""
+        nearest = (
+            self.annotate(nearness=Nearness("public_location", Value(point, output_field=models.PointField())))
+            .order_by("nearness")
+            .values("pk")[:candidates]
+        )
+        return (
+            self.model.objects.filter(pk__in=nearest)
+            .annotate(distance=Distance("public_location", point))
+            .order_by("distance", "pk")
+        )
+
     def similar_to(self, project, *, within_km=SIMILAR_WITHIN_KM, threshold=SIMILAR_NAME_THRESHOLD):
         """Public projects that may be ``project`` listed twice, most alike first.
 
@@ -520,12 +575,7 @@ class ProjectQuerySet(models.QuerySet):
             place |= Q(country=project.country, city__iexact=project.city)
         point = project.public_location or geo.public_point(project.location, project.has_exact_location)
         if point is not None:
-            # The bounding-box pre-filter in degrees uses the GiST index; wide enough in longitude
-            # for the latitude, then the exact distance on the sphere.
-            degrees = within_km / 111.32 / max(math.cos(math.radians(point.y)), 0.01)
-            place |= Q(
-                public_location__dwithin=(point, degrees), public_location__distance_lte=(point, D(km=within_km))
-            )
+            place |= Q(**geo.within_km_lookups("public_location", point, within_km))
         if not names or not place:
             return self.none()
         scores = []
