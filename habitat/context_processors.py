@@ -23,6 +23,9 @@ MAP_LABELS = {
     "stack": _("{count} projects at this place"),
     # Translators: {stage_label} is the project's stage, e.g. "inhabited".
     "project": _("Project: {name} ({stage_label})"),
+    # Translators: {stage_label} is the project's stage, e.g. "inhabited".
+    "project_unconfirmed": _("Project: {name} ({stage_label}, not confirmed by its group this year)"),
+    "unconfirmed": _("Not confirmed by its group this year: it may be out of date."),
 }
 
 

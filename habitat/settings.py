@@ -498,6 +498,10 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
     "ATTRIBUTION_PREFIX": "Leaflet",
 }
+# Entries stay current (projects.confirmation): once a year a project's editors are asked
+# whether it still is; a month later, with no answer, its page says "not confirmed since".
+CONFIRMATION_INTERVAL_DAYS = env.int("CONFIRMATION_INTERVAL_DAYS", default=365)
+CONFIRMATION_GRACE_DAYS = env.int("CONFIRMATION_GRACE_DAYS", default=30)
 # An "approximate" location is published as the centre of a fixed grid cell of this many
 # degrees (0.01 degree is 1.1 km north-south, less east-west away from the equator).
 APPROXIMATE_LOCATION_CELL_DEGREES = env.float("APPROXIMATE_LOCATION_CELL_DEGREES", default=0.01)

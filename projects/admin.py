@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -24,6 +25,7 @@ from projects.models import (
     SupportAction,
     can_moderate,
 )
+from projects.models.project import confirmation_grace
 from projects.representation import public_point
 from projects.sections import FACT_FIELDS
 
@@ -78,6 +80,32 @@ class MissingTranslationFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ConfirmationFilter(admin.SimpleListFilter):
+    """Which entries their groups keep current (projects.confirmation)."""
+
+    title = _("confirmation")
+    parameter_name = "confirmation"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("unconfirmed", _("not confirmed (asked, no answer)")),
+            ("asked", _("asked, waiting for an answer")),
+            ("due", _("due to be asked")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unconfirmed":
+            return queryset.public().unconfirmed()
+        if self.value() == "asked":
+            return queryset.public().filter(
+                confirmation_requested_at__gte=F("confirmed_at"),
+                confirmation_requested_at__gt=Now() - confirmation_grace(),
+            )
+        if self.value() == "due":
+            return queryset.due_for_confirmation()
+        return queryset
+
+
 @admin.register(Project)
 class ProjectAdmin(TranslatedFieldAdmin, LeafletGeoAdminMixin, VersionAdmin):
     list_display = [
@@ -90,11 +118,13 @@ class ProjectAdmin(TranslatedFieldAdmin, LeafletGeoAdminMixin, VersionAdmin):
         "submitted_at",
         "location_precision",
         "missing_translations",
+        "confirmed_at",
         "updated_at",
     ]
     list_filter = [
         review.ReviewQueueFilter,
         MissingTranslationFilter,
+        ConfirmationFilter,
         "status",
         "stage",
         "location_precision",
@@ -106,7 +136,15 @@ class ProjectAdmin(TranslatedFieldAdmin, LeafletGeoAdminMixin, VersionAdmin):
     search_fields = ["name_en", "name_fr", "name_es", "slug", "city", "address"]
     # Moderation states change only through the review page and the actions (the model's
     # methods), never by editing the field.
-    readonly_fields = ["status", "published_at", "created_at", "updated_at", "public_location_text"]
+    readonly_fields = [
+        "status",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "confirmed_at",
+        "confirmation_requested_at",
+        "public_location_text",
+    ]
     change_list_template = "admin/projects/project/change_list.html"
     actions = [review.bulk_action("publish"), review.bulk_action("archive"), review.bulk_action("restore")]
     date_hierarchy = "created_at"
@@ -121,7 +159,7 @@ class ProjectAdmin(TranslatedFieldAdmin, LeafletGeoAdminMixin, VersionAdmin):
             {"fields": ["address", "city", "country", "location", "location_precision", "public_location_text"]},
         ),
         (_("Contact and source"), {"fields": ["website", "contact_email", "source_url"]}),
-        (_("Record"), {"fields": ["created_at", "updated_at"]}),
+        (_("Record"), {"fields": ["created_at", "updated_at", "confirmed_at", "confirmation_requested_at"]}),
     ]
 
     @admin.display(description=_("missing translations"))

@@ -17,10 +17,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from habitat.accounts import request_language
-from projects import history, notifications, sections
+from projects import confirmation, history, notifications, sections
 from projects.models import EditorInvitation, InvalidTransition, ModerationEvent, Project, Status
 
 
@@ -331,3 +332,31 @@ def submit_project(request, slug):
     else:
         messages.success(request, _("Submitted. A moderator will review it; you will get an e-mail."))
     return redirect("projects:edit", slug=project.slug)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def answer_reminder(request, slug, token):
+    """An editor answers the yearly question of projects.confirmation from its e-mail, signed
+    in or not: the link's token says who they are. Answering takes a button, not the link
+    alone, because mail scanners follow links."""
+    found = confirmation.read_token(token)
+    if found is None or found[0].slug != slug:
+        return render(request, "projects/confirm.html", {"invalid": True}, status=404)
+    project, editor = found
+    listed = Project.objects.public().filter(pk=project.pk).exists()
+    if request.method == "POST" and listed:
+        answer = request.POST.get("answer")
+        if answer == "current":
+            project.confirm()
+            messages.success(request, _("Thank you: “%(name)s” is confirmed as current.") % {"name": project.name})
+            return redirect(project)
+        if answer == "archive":
+            project.withdraw(by=editor)
+            messages.success(
+                request,
+                _("“%(name)s” is archived: it no longer shows in the directory. A moderator can restore it.")
+                % {"name": project.name},
+            )
+            return redirect("home")
+    return render(request, "projects/confirm.html", {"project": project, "listed": listed})

@@ -30,6 +30,8 @@ NOT_COMPARED = {
     "revision_of",
     "merged_into",
     "submitted_at",
+    "confirmed_at",
+    "confirmation_requested_at",
     "version",
     "search_vector",
     "public_location",

@@ -147,6 +147,8 @@ def features(cells, *, zoom):
                 "summary": project["summary"],
                 "photo": project["photo"],
             }
+            if project["unconfirmed"]:
+                properties["unconfirmed"] = True
         elif projects:
             geometry = _point(cell["x"], cell["y"])
             properties = {

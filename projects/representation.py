@@ -137,7 +137,9 @@ def markers():
 
     storage = ProjectPhoto._meta.get_field("image").storage
 
-    def marker(slug, city, country, shown_name, longitude, latitude, stage, housing_models, shown_summary, cover):
+    def marker(
+        slug, city, country, shown_name, longitude, latitude, stage, housing_models, shown_summary, cover, unconfirmed
+    ):
         # A project of several housing models is drawn in the colour of the first it gives.
         cover = json.loads(cover) if cover else None
         housing_model = housing_models[0] if housing_models else ""
@@ -155,6 +157,8 @@ def markers():
             "summary": _beginning(shown_summary or ""),
             "photo": cover
             and {"url": storage.url(thumbnail_name(cover["image"], cover["width"])), "alt": cover["alt"]},
+            # Its group did not say whether it is still current (projects.confirmation).
+            "unconfirmed": unconfirmed,
         }
 
     return marker

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<slug:slug>/edit/documents/", editing.edit_documents, name="edit-documents"),
     path("<slug:slug>/edit/editors/", editing.edit_editors, name="edit-editors"),
     path("<slug:slug>/edit/<slug:section>/", editing.edit_section, name="edit-section"),
+    path("<slug:slug>/confirm/<str:token>/", editing.answer_reminder, name="confirm"),
     path("<slug:slug>/contact/", views.project_contact, name="contact"),
     path("<slug:slug>/report/", views.project_report, name="report"),
     path("<slug:slug>/", views.project_detail, name="detail"),

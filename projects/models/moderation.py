@@ -162,6 +162,16 @@ STEPS = {
             action=Action.ARCHIVED,
             refusal=_("Only a published project can be archived."),
         ),
+        # The group itself takes its project off the directory (it has ended, or the group is
+        # gone): from the editor, or from the yearly reminder (projects.confirmation).
+        Step(
+            "withdraw",
+            Role.EDITOR,
+            sources=frozenset({S.PUBLISHED}),
+            target=S.ARCHIVED,
+            action=Action.ARCHIVED,
+            refusal=_("Only a published project can be archived."),
+        ),
         Step(
             "restore",
             Role.MODERATOR,
@@ -205,8 +215,8 @@ class Moderated:
         """Take the step ``name`` of ``STEPS``: what the admin's buttons and the tests call."""
         if name == "merge":
             return self.merge_into(target, by=by, message=message)
-        if name == "submit":
-            return self.submit(by=by)
+        if name in ("submit", "withdraw"):
+            return getattr(self, name)(by=by)
         return getattr(self, name)(by=by, message=message)
 
     take.alters_data = True
@@ -287,6 +297,13 @@ class Moderated:
         return self._take("archive", by=by, message=message)
 
     archive.alters_data = True
+
+    @transaction.atomic
+    def withdraw(self, *, by):
+        """The group archives its own project; a moderator can restore it."""
+        return self._take("withdraw", by=by)
+
+    withdraw.alters_data = True
 
     @transaction.atomic
     def restore(self, *, by, message=""):

@@ -2,6 +2,7 @@
 organisations involved, its photos and documents, and the one definition of who sees it."""
 
 import functools
+from datetime import timedelta
 from typing import NamedTuple
 
 import reversion
@@ -26,6 +27,7 @@ from django.db.models import (
     Count,
     Exists,
     Expression,
+    ExpressionWrapper,
     F,
     FloatField,
     Func,
@@ -36,9 +38,9 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, Greatest, JSONObject, Upper
+from django.db.models.functions import Coalesce, Greatest, JSONObject, Now, Upper
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -62,6 +64,26 @@ NEAR_WITHIN_KM = 100
 # The nearest projects in degrees measured again on the sphere (``nearest_to``): enough that
 # the few nearest on the sphere are among them at any latitude a group lives at.
 NEAREST_CANDIDATES = 32
+
+
+def confirmation_interval():
+    """How long an entry stays current without its group saying so (CONFIRMATION_INTERVAL_DAYS)."""
+    return timedelta(days=settings.CONFIRMATION_INTERVAL_DAYS)
+
+
+def confirmation_grace():
+    """How long a group asked whether its entry is current has to answer before the entry is
+    shown as not confirmed (CONFIRMATION_GRACE_DAYS)."""
+    return timedelta(days=settings.CONFIRMATION_GRACE_DAYS)
+
+
+def unconfirmed():
+    """The rule of an entry not confirmed: its group was asked whether it is still current
+    and has not answered in CONFIRMATION_GRACE_DAYS. On the database's clock, so that the
+    map's statements, compiled once (``public_markers_sql``), stay true as days pass."""
+    return Q(
+        confirmation_requested_at__gte=F("confirmed_at"), confirmation_requested_at__lte=Now() - confirmation_grace()
+    )
 
 
 class Nearness(Func):
@@ -258,6 +280,7 @@ MARKER_VALUES = (
     "housing_models",
     "shown_summary",
     "cover",
+    "is_unconfirmed",
 )
 
 
@@ -324,6 +347,21 @@ class ProjectQuerySet(models.QuerySet):
         Every public page, the map, feeds, exports and statistics start from here.
         """
         return self.filter(LISTED_ROWS, status=Status.PUBLISHED)
+
+    def due_for_confirmation(self):
+        """Public projects whose editors are to be asked whether the entry is still current:
+        not confirmed for CONFIRMATION_INTERVAL_DAYS, and not asked since (projects.confirmation)."""
+        return self.public().filter(
+            Q(confirmation_requested_at__isnull=True) | Q(confirmation_requested_at__lt=F("confirmed_at")),
+            confirmed_at__lte=Now() - confirmation_interval(),
+        )
+
+    def unconfirmed(self):
+        return self.filter(unconfirmed())
+
+    def with_confirmation(self):
+        """These projects with ``is_unconfirmed`` (``unconfirmed()``)."""
+        return self.annotate(is_unconfirmed=ExpressionWrapper(unconfirmed(), output_field=BooleanField()))
 
     def annotate_public(self):
         """Each project with ``is_public``: whether public() holds it."""
@@ -491,6 +529,8 @@ class ProjectQuerySet(models.QuerySet):
                 .order_by("order", "pk")
                 .values(json=JSONObject(image="image", width="width", alt="alt_text"))[:1]
             ),
+            # Faded on the map (projects.confirmation).
+            is_unconfirmed=ExpressionWrapper(unconfirmed(), output_field=BooleanField()),
         )
 
     def recount_organisations(self):
@@ -675,6 +715,11 @@ class Project(Moderated, WorkingCopies, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("publication date"), null=True, blank=True)
+    # Entries stay current (projects.confirmation): when the group last said the entry is
+    # current (its publication, a published change, or an answer to a reminder), and when its
+    # editors were last asked.
+    confirmed_at = models.DateTimeField(_("last confirmed"), null=True, blank=True, editable=False)
+    confirmation_requested_at = models.DateTimeField(_("confirmation asked for"), null=True, blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ProjectQuerySet.as_manager()
@@ -777,6 +822,11 @@ class Project(Moderated, WorkingCopies, models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"location", "location_precision"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "public_location", "map_cell"}
+        if self.published_at and not self.confirmed_at:
+            # Published (by a moderator, the admin or a loader): current as of its publication.
+            self.confirmed_at = self.published_at
+            if update_fields is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "confirmed_at"}
         super().save(*args, **kwargs)
         Project.objects.filter(pk=self.pk).update_search_vectors()
 
@@ -803,6 +853,13 @@ class Project(Moderated, WorkingCopies, models.Model):
 
     def can_edit(self, user):
         return self.is_editor(user) or can_moderate(user)
+
+    def confirm(self):
+        """The group says the entry is still current (projects.confirmation)."""
+        self.confirmed_at = timezone.now()
+        self.save(update_fields=["confirmed_at", "updated_at"])
+
+    confirm.alters_data = True
 
 
 class ProjectActor(models.Model):

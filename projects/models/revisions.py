@@ -12,6 +12,7 @@ import secrets
 import reversion
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,8 @@ KEPT_BY_THE_ORIGINAL = {
     "revision_of",
     "merged_into",
     "submitted_at",
+    "confirmed_at",
+    "confirmation_requested_at",
 }
 
 
@@ -82,6 +85,8 @@ class WorkingCopies:
             if field.name not in KEPT_BY_THE_ORIGINAL:
                 setattr(self, field.attname, getattr(revision, field.attname))
         self.version += 1
+        # The group changed its entry and a moderator published the change: current as of now.
+        self.confirmed_at = timezone.now()
         self.save()
         for related in PARTS:
             # The rows go; their files stay, now used by the revision's copies of the rows.

@@ -41,6 +41,8 @@
   function projectMarkerIcon(p, text) {
     var icon = projectIcon(text);
     icon.options.className += " stage-" + p.stage + " model-" + (p.housing_model || "none");
+    // A project its group has not confirmed this year fades (projects.confirmation).
+    if (p.unconfirmed) icon.options.className += " map-project-unconfirmed";
     return icon;
   }
 
@@ -56,7 +58,8 @@
       photo + '<p class="popup-title">' + projectLink(p) + '</p><p class="popup-meta">' +
       escapeHtml([p.city, p.country].filter(Boolean).join(", ")) + "</p>" +
       (facts ? '<p class="popup-meta">' + escapeHtml(facts) + "</p>" : "") +
-      (p.summary ? '<p class="popup-summary">' + escapeHtml(p.summary) + "</p>" : "")
+      (p.summary ? '<p class="popup-summary">' + escapeHtml(p.summary) + "</p>" : "") +
+      (p.unconfirmed ? '<p class="popup-meta">' + escapeHtml(labels().unconfirmed) + "</p>" : "")
     );
   }
 
@@ -160,7 +163,8 @@
     function makeMarker(p, lat, lng, offset) {
       var marker;
       if (p.kind === "project") {
-        marker = L.marker([lat, lng], { icon: projectMarkerIcon(p, format(text.project, p)), title: p.name, riseOnHover: true });
+        var label = format(p.unconfirmed ? text.project_unconfirmed : text.project, p);
+        marker = L.marker([lat, lng], { icon: projectMarkerIcon(p, label), title: p.name, riseOnHover: true });
         marker.bindPopup(projectPopup(p));
       } else if (p.kind === "stack") {
         marker = L.marker([lat, lng], { icon: clusterIcon(p.count, format(text.stack, p)), title: format(text.stack, p) });

@@ -65,11 +65,12 @@ def person_for(step, editor, moderator):
 
 def test_the_table_of_steps_says_what_moderation_means():
     # Only a moderator's approval makes a project public, and only from a submission or
-    # from the archive; a published project can only be archived or merged.
+    # from the archive; a published project can only be archived (by a moderator, or withdrawn
+    # by its group) or merged.
     leading_to_public = {name: step.sources for name, step in STEPS.items() if step.target == S.PUBLISHED}
     assert leading_to_public == {"publish": {S.SUBMITTED}, "restore": {S.ARCHIVED}}
-    assert {name for name, step in STEPS.items() if S.PUBLISHED in step.sources} == {"archive", "merge"}
-    assert {name for name, step in STEPS.items() if step.role == Role.EDITOR} == {"submit"}
+    assert {name for name, step in STEPS.items() if S.PUBLISHED in step.sources} == {"archive", "withdraw", "merge"}
+    assert {name for name, step in STEPS.items() if step.role == Role.EDITOR} == {"submit", "withdraw"}
     # A working copy is never public: it can be submitted and decided on, nothing else.
     assert {name for name, step in STEPS.items() if step.copy_sources} == {
         "submit",

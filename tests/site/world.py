@@ -10,6 +10,7 @@ from django.urls.resolvers import LocalePrefixPattern
 
 from habitat.models import Organisation, Page
 from hubs.models import MeetingDocument, MeetingPhoto
+from projects.confirmation import token_for
 from projects.models import (
     EditorInvitation,
     LocationPrecision,
@@ -231,6 +232,12 @@ def fill(world):
         "api-v1:programme": [({"slug": world.programme.slug}, "")],
         "projects:list": [({}, query) for query in PROJECT_FILTERS],
         "projects:detail": [({"slug": slug}, ""), ({"slug": world.draft.slug}, "")],
+        # An editor's answer to the yearly reminder, with the token its e-mail carries; and a
+        # token for the draft, whose page must not say what the draft is.
+        "projects:confirm": [
+            ({"slug": slug, "token": token_for(world.project, world.people["editor"])}, ""),
+            ({"slug": world.draft.slug, "token": token_for(world.draft, world.people["draft_editor"])}, ""),
+        ],
         "projects:contact": [({"slug": slug}, "")],
         "projects:report": [({"slug": slug}, "")],
         "projects:create": [({}, "")],
