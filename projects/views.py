@@ -90,7 +90,7 @@ class ProjectListView(FilterView):
 @cached_for_visitors
 def project_detail(request, slug):
     try:
-        project = Project.objects.public().get(slug=slug)
+        project = Project.objects.public().with_confirmation().get(slug=slug)
     except Project.DoesNotExist:
         return _redirect_to_merged_project(slug)
     # An organisation named by the group keeps its name on the page but has no page of its

@@ -93,7 +93,8 @@ if ! command -v npm >/dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
 fi
-npm_sum=$(sha256sum package-lock.json | cut -d' ' -f1)
+# Keyed on this script too, so that a change to what is copied is made on every machine.
+npm_sum=$(cat package-lock.json scripts/setup.sh | sha256sum | cut -d' ' -f1)
 if [ "$(cat var/vendor/.lock-sha256 2>/dev/null)" != "$npm_sum" ]; then
   say "Installing the map's data and scripts from package-lock.json"
   npm ci --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null
@@ -104,7 +105,11 @@ if [ "$(cat var/vendor/.lock-sha256 2>/dev/null)" != "$npm_sum" ]; then
   cp node_modules/topojson-client/LICENSE var/vendor/topojson-client-LICENSE
   # The street map from an operator's PMTiles file (docs/deploy.md): vector tiles are drawn by
   # protomaps-leaflet, raster tiles by pmtiles' own layer. Served only when one is configured.
-  cp node_modules/protomaps-leaflet/dist/protomaps-leaflet.js node_modules/pmtiles/dist/pmtiles.js var/vendor/
+  # Without their source maps' comments: the maps are not shipped, and the hashed static
+  # files of production refuse a script that names a file they do not have.
+  for script in protomaps-leaflet/dist/protomaps-leaflet.js pmtiles/dist/pmtiles.js; do
+    sed '/^\/\/# sourceMappingURL=/d' "node_modules/$script" > "var/vendor/$(basename "$script")"
+  done
   cp node_modules/protomaps-leaflet/LICENSE var/vendor/protomaps-leaflet-LICENSE
   echo "$npm_sum" > var/vendor/.lock-sha256
 fi

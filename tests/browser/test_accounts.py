@@ -37,7 +37,7 @@ def test_login_errors_have_no_accessibility_violations(page: Page, transactional
     page.get_by_label("Email").fill("nobody@example.org")
     page.get_by_label("Password").fill("not-the-password")
     page.locator("main").get_by_role("button", name="Sign In").click()
-    page.locator(".form-errors").wait_for()
+    page.locator(".error-summary").wait_for()
     assert_no_violations(page)
 
 

@@ -123,19 +123,34 @@ def group_visits(draft, invitation):
         Visit("facts", f"{edit}/facts/"),
         Visit("facts with errors", f"{edit}/facts/", send_form({"start_year": "1000"}, form="main form.edit-form")),
         Visit("location", f"{edit}/location/"),
+        Visit("location with errors", f"{edit}/location/", send_form({"latitude": "500"}, form="main form.edit-form")),
         Visit("organisations", f"{edit}/organisations/"),
+        Visit(
+            "new organisation with errors",
+            f"{edit}/organisations/",
+            send_form({"new-website": "not an address"}, form="main form:has(button[value=add])"),
+        ),
         Visit("photos", f"{edit}/photos/"),
         Visit("photo with errors", f"{edit}/photos/", send_form(form="main form[enctype='multipart/form-data']")),
         Visit("documents", f"{edit}/documents/"),
+        Visit("document with errors", f"{edit}/documents/", send_form(form="main form[enctype='multipart/form-data']")),
         Visit("editors", f"{edit}/editors/"),
         Visit("editors with errors", f"{edit}/editors/", send_form({"email": "not an address"}, form="main form")),
         Visit("invitation", f"/en/projects/invitations/{invitation.token}/"),
         Visit("not allowed", f"/en/projects/{someone_elses.slug}/edit/"),
         Visit("profile", "/en/accounts/profile/"),
+        Visit("profile with errors", "/en/accounts/profile/", send_form({"display_name": ""})),
         Visit("e-mail addresses", "/en/accounts/email/"),
+        Visit(
+            "e-mail address with errors",
+            "/en/accounts/email/",
+            send_form({"email": "not an address"}, form="main form:has(button[name=action_add])"),
+        ),
         Visit("password change", "/en/accounts/password/change/"),
+        Visit("password change with errors", "/en/accounts/password/change/", send_form({"oldpassword": "wrong"})),
         Visit("two-factor", "/en/accounts/2fa/"),
         Visit("account deletion", "/en/accounts/delete/"),
+        Visit("account deletion with errors", "/en/accounts/delete/", send_form({"password": "wrong"})),
         Visit("reauthentication", "/en/accounts/reauthenticate/"),
     ]
 
@@ -164,6 +179,9 @@ def test_no_page_has_any_accessibility_violation_in_any_language(page: Page, who
                 violations = axe_violations(page)
                 if violations:
                     found[f"{visit.name} ({language}) {page.url}"] = describe(violations)
+                # A form sent with errors is checked with its summary (templates/includes/form_errors.html).
+                if visit.then and not page.locator(".error-summary").count():
+                    found[f"{visit.name} ({language}) {page.url}: no summary"] = "the form came back without one"
 
     visitor = visitor_visits()
     look_at(visitor)

@@ -28,7 +28,7 @@ def test_on_a_wide_screen_the_list_is_beside_the_map_which_stays_in_view(page: P
     page.locator(".project-card").nth(15).scroll_into_view_if_needed()
     assert page.evaluate("window.scrollY") > 1500
     map_box = box(page, ".project-map")
-    assert 0 <= map_box["y"] and map_box["y"] + map_box["height"] <= 800
+    assert map_box["y"] >= 0 and map_box["y"] + map_box["height"] <= 800
     # And the keyboard meets the map before the list, as the page reads.
     order = page.evaluate(
         "() => [document.querySelector('.project-map'), document.querySelector('.project-card')]"

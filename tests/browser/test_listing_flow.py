@@ -371,7 +371,7 @@ def test_refused_photo_keeps_what_was_typed(open_browser, draft, errors, tmp_pat
     group.get_by_label("Credit").fill("Taller de arquitectura")
     group.get_by_role("button", name="Add the photo").click()
 
-    expect(group.locator(".form-errors")).to_contain_text("The photo was not added")
+    expect(group.locator(".error-summary")).to_contain_text("The photo was not added")
     expect(group.locator(".field-error")).to_contain_text("“plano.jpg” was refused: This file is not an image")
     expect(group.get_by_label("Alternative text")).to_have_value("The plan of the ground floor")
     expect(group.get_by_label("Caption")).to_have_value("Ground floor")
