@@ -13,6 +13,9 @@
   var escapeHtml = window.habitatMarkers.escapeHtml;
   var projectIcon = window.habitatMarkers.placeIcon;
 
+  // From the southern tip of the Americas to the north of Europe, round the world.
+  var WORLD = [[-56, -170], [72, 180]];
+
   function labels() {
     return window.habitatMarkers.readJson("map-labels") || {};
   }
@@ -123,6 +126,11 @@
       map.fitBounds(view.bounds, { animate: false });
     } else if (view) {
       map.setView(view.centre || map.getCenter(), view.zoom === null ? map.getZoom() : view.zoom, { animate: false });
+    } else {
+      // The whole inhabited world, however narrow the map (beside the list it is half as
+      // wide): the first answer then holds every project, and with filters the map frames
+      // the projects found.
+      map.fitBounds(WORLD, { animate: false, maxZoom: map.getZoom() });
     }
 
     function viewBox() {

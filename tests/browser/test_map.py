@@ -144,8 +144,11 @@ def test_project_popup_stays_open_when_it_pans_the_map(page: Page, demo):
           window.__testMaps["projects-map"].on("popupclose", () => window.__popupsClosed++);
         }"""
     )
-    # At the world view this project sits near the west edge of the map: its popup does
-    # not fit, so Leaflet pans the map to the west, and the map loads that view.
+    # In this view this project sits near the west edge of the map: its popup does not fit,
+    # so Leaflet pans the map to the west, and the map loads that view.
+    with page.expect_response(is_map_data):
+        page.evaluate("window.__testMaps['projects-map'].setView([30, -60], 2)")
+    wait_for_map(page)
     marker = page.locator(PROJECT_MARKER).and_(page.get_by_title("Mutual Housing at Spring Lake", exact=True))
     with page.expect_response(is_map_data):
         marker.click()
