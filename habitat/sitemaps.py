@@ -18,6 +18,7 @@ class StaticPagesSitemap(LocalisedSitemap):
             "projects:list",
             "organisation-list",
             "hubs:list",
+            "hubs:calendar",
             "hubs:conference",
             "awards:list",
             "programmes:list",

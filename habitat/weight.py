@@ -130,6 +130,7 @@ NAMES = {
     "projects:list": "list",
     "organisation-list": "organisations",
     "hubs:list": "HUBs and meetings",
+    "hubs:calendar": "calendar of meetings",
     "hubs:conference": "conference",
     "awards:list": "awards",
     "programmes:list": "programmes",

@@ -8,6 +8,8 @@ app_name = "hubs"
 urlpatterns = [
     path("hubs/", views.hub_list, name="list"),
     path("hubs/<slug:slug>/", views.hub_detail, name="detail"),
+    # Before the meetings' pages: "calendar" is not a meeting's slug.
+    path("meetings/calendar/", views.meeting_calendar, name="calendar"),
     path("meetings/<slug:slug>/", views.meeting_detail, name="meeting"),
     path("conference/", views.conference, name="conference"),
     path("conference/<int:year>/", views.conference_year, name="conference-year"),

@@ -1,11 +1,16 @@
+import datetime
+from urllib.parse import urlencode
+
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from habitat.models import Organisation
 from habitat.page_cache import cached_for_visitors
-from hubs import feeds
+from hubs import calendar, feeds
+from hubs.calendar import MeetingFilter
 from hubs.models import Hub, Meeting, Session
 from hubs.representation import structured_data
 from projects.models import Project
@@ -114,6 +119,56 @@ def conference_year(request, year):
     return render(request, "hubs/conference_year.html", {"year": year, "meetings": meetings})
 
 
+@cached_for_visitors
+def meeting_calendar(request):
+    """The meetings known to the day, as a list (upcoming, then past, by month) or as a month's
+    grid (``?view=month&month=2024-10``), with the filters of hubs.calendar."""
+    filterset = MeetingFilter(request.GET, queryset=Meeting.objects.in_calendar().select_related("hub"))
+    meetings = filterset.qs if filterset.is_valid() else Meeting.objects.none()
+    view = "month" if request.GET.get("view") == "month" else "list"
+    filters = urlencode({name: value for name, value in filterset.data.items() if name in filterset.filters and value})
+    context = {"filter": filterset, "view": view, "filter_query": filters}
+    if view == "list":
+        context["upcoming"] = calendar.by_month(meetings.upcoming().order_by("start_date", "pk"))
+        context["past"] = calendar.by_month(meetings.past())
+        return render(request, "hubs/calendar.html", context)
+
+    asked = request.GET.get("month", "")
+    today = timezone.now().astimezone(datetime.UTC).date()
+    year, month = calendar.parse_month(asked) or (today.year, today.month)
+    first, last = calendar.grid_bounds(year, month)
+    month_start = datetime.date(year, month, 1)
+    month_end = datetime.date(*calendar.shifted(year, month, 1), 1) - datetime.timedelta(days=1)
+    shown = list(calendar.held_between(meetings, first, last).order_by("start_date", "pk"))
+    # Meetings are months apart: the nearest months that have one, either side.
+    earlier = (
+        meetings.filter(start_date__lt=month_start).order_by("-start_date").values_list("start_date", flat=True).first()
+    )
+    later = (
+        meetings.filter(start_date__gt=month_end).order_by("start_date").values_list("start_date", flat=True).first()
+    )
+    names, _first = calendar.weekdays()
+    context.update(
+        {
+            "month_error": bool(asked) and calendar.parse_month(asked) is None,
+            "asked_month": asked[:20],
+            "month_label": calendar.month_text(year, month),
+            "weekdays": names,
+            "weeks": calendar.month_grid(year, month, shown),
+            "in_month": [
+                meeting for meeting in shown if meeting.start_date <= month_end and meeting.last_day >= month_start
+            ],
+            "previous_month": calendar.month_value(datetime.date(*calendar.shifted(year, month, -1), 1)),
+            "next_month": calendar.month_value(datetime.date(*calendar.shifted(year, month, 1), 1)),
+            "earlier": earlier
+            and {"value": calendar.month_value(earlier), "label": calendar.month_text(earlier.year, earlier.month)},
+            "later": later
+            and {"value": calendar.month_value(later), "label": calendar.month_text(later.year, later.month)},
+        }
+    )
+    return render(request, "hubs/calendar.html", context)
+
+
 def _calendar_response(request, meetings, name, filename):
     calendar = feeds.build_calendar(meetings, absolute_url=request.build_absolute_uri, name=name)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
@@ -122,7 +177,14 @@ def _calendar_response(request, meetings, name, filename):
 
 
 def calendar_ics(request):
-    meetings = Meeting.objects.in_calendar().order_by("start_date", "pk").prefetch_related("sessions")
+    """Every meeting known to the day, or those of the calendar page's filters."""
+    filterset = MeetingFilter(request.GET, queryset=Meeting.objects.in_calendar())
+    if not filterset.is_valid():
+        return HttpResponseBadRequest(
+            gettext("Some filters are not valid: correct them to see the meetings."),
+            content_type="text/plain; charset=utf-8",
+        )
+    meetings = filterset.qs.order_by("start_date", "pk").prefetch_related("sessions")
     return _calendar_response(request, meetings, gettext("Social Production of Habitat meetings"), "meetings.ics")
 
 

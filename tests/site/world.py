@@ -261,6 +261,7 @@ def fill(world):
         "places": [({}, query) for query in ["q=Nairobi", "q=nai&country=KE", "q=Dakar", "q=Ouakam", "q="]],
         "page": [({"slug": world.page.slug}, "")],
         "hubs:list": [({}, "")],
+        "hubs:calendar": [({}, ""), ({}, "view=month&month=2019-10"), ({}, "hub=does-not-exist")],
         "hubs:detail": [({"slug": world.hub.slug}, "")],
         "hubs:meeting": [({"slug": world.meeting.slug}, ""), ({"slug": world.conference.slug}, "")],
         "hubs:conference": [({}, "")],
