@@ -17,7 +17,7 @@ from awards.models import Nomination
 from habitat import geo, page_cache
 from habitat.models import Organisation
 from habitat.translation import fallback_expression
-from projects.models import HousingModel, Programme, Project, Stage
+from projects.models import HousingModel, Need, Offer, Programme, Project, Stage
 from projects.models.maps import FACETS as MAP_FACETS
 from projects.models.maps import MapCell
 
@@ -112,6 +112,13 @@ class ProjectFilter(django_filters.FilterSet):
     housing_model = django_filters.MultipleChoiceFilter(
         label=_("Housing model"), choices=HousingModel.choices, method="filter_housing_model", widget=CheckboxList
     )
+    # Groups looking for peers: those who need what they can give, or offer what they need.
+    needs = django_filters.MultipleChoiceFilter(
+        label=_("The group needs"), choices=Need.choices, method="filter_needs", widget=CheckboxList
+    )
+    offers = django_filters.MultipleChoiceFilter(
+        label=_("The group offers"), choices=Offer.choices, method="filter_offers", widget=CheckboxList
+    )
     organisation = django_filters.ModelChoiceFilter(
         label=_("Organisation"),
         queryset=organisations_with_projects,
@@ -169,6 +176,12 @@ class ProjectFilter(django_filters.FilterSet):
 
     def filter_housing_model(self, queryset, name, value):
         return queryset.with_housing_model(*value) if value else queryset
+
+    def filter_needs(self, queryset, name, value):
+        return queryset.needing(*value) if value else queryset
+
+    def filter_offers(self, queryset, name, value):
+        return queryset.offering(*value) if value else queryset
 
     def filter_organisation(self, queryset, name, value):
         return queryset.with_organisation(value)

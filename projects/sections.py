@@ -174,6 +174,8 @@ FACT_FIELDS = [
     "start_year",
     "completion_year",
     "priority_neighbourhood",
+    "needs",
+    "offers",
 ]
 
 

@@ -127,6 +127,27 @@ class Tenure(models.TextChoices):
     OTHER = "other", pgettext_lazy("tenure", "other")
 
 
+# What a group says it needs and what it offers other groups: the directory filters by them,
+# so that groups find the peers that can help them, and those they can help.
+class Need(models.TextChoices):
+    LAND = "land", _("land")
+    FINANCE = "finance", _("finance")
+    TECHNICAL_SUPPORT = "technical_support", _("technical support")
+    VOLUNTEERS = "volunteers", _("volunteers")
+
+
+class Offer(models.TextChoices):
+    VISITS = "visits", _("visits")
+    EXPERIENCE = "experience", _("its experience")
+    TRAINING = "training", _("training")
+
+
+def _labels(choices, values):
+    """The labels of ``values`` of the TextChoices ``choices``, in the active language."""
+    labels = dict(choices.choices)
+    return [labels.get(value, value) for value in values]
+
+
 class LocationPrecision(models.TextChoices):
     EXACT = "exact", _("exact")
     APPROXIMATE = "approximate", _("approximate (about 1 km)")
@@ -489,6 +510,14 @@ class ProjectQuerySet(models.QuerySet):
         """Projects of any of ``housing_models``."""
         return self.filter(housing_models__overlap=list(housing_models))
 
+    def needing(self, *needs):
+        """Projects whose group needs any of ``needs``."""
+        return self.filter(needs__overlap=list(needs))
+
+    def offering(self, *offers):
+        """Projects whose group offers any of ``offers``."""
+        return self.filter(offers__overlap=list(offers))
+
     def with_facets(self, *, stage=(), country=(), housing_model=()):
         """These projects with the map's facets (``ProjectFilter.facets()``), as the projects
         of a map's small cells are read (``public_markers_sql``): the same projects as the
@@ -656,6 +685,19 @@ class Project(Moderated, WorkingCopies, models.Model):
     completion_year = models.PositiveSmallIntegerField(
         _("completion year"), null=True, blank=True, validators=YEAR_VALIDATORS
     )
+    needs = ChoiceArrayField(
+        models.CharField(max_length=30, choices=Need.choices),
+        verbose_name=_("what the group needs"),
+        default=list,
+        blank=True,
+        help_text=_("Other groups and organisations that can help find you by it."),
+    )
+    offers = ChoiceArrayField(
+        models.CharField(max_length=30, choices=Offer.choices),
+        verbose_name=_("what the group offers other groups"),
+        default=list,
+        blank=True,
+    )
     priority_neighbourhood = models.BooleanField(
         _("in a priority or low-income neighbourhood"),
         default=False,
@@ -753,6 +795,8 @@ class Project(Moderated, WorkingCopies, models.Model):
             models.Index(fields=["status", "name_en"], condition=LISTED_ROWS, name="project_status_name"),
             models.Index(fields=["priority_neighbourhood"], name="project_priority"),
             GinIndex(fields=["housing_models"], name="project_housing_models"),
+            GinIndex(fields=["needs"], name="project_needs"),
+            GinIndex(fields=["offers"], name="project_offers"),
             GinIndex(fields=["search_vector"], name="project_search"),
             # ``public_location`` gets its GiST index from GeoDjango (spatial_index=True).
         ]
@@ -840,8 +884,13 @@ class Project(Moderated, WorkingCopies, models.Model):
         return self.address if self.has_exact_location else ""
 
     def get_housing_models_display(self):
-        labels = dict(HousingModel.choices)
-        return [labels.get(value, value) for value in self.housing_models]
+        return _labels(HousingModel, self.housing_models)
+
+    def get_needs_display(self):
+        return _labels(Need, self.needs)
+
+    def get_offers_display(self):
+        return _labels(Offer, self.offers)
 
     # --- Who may do what. The one place that decides it; views and admin ask here. -------
 
