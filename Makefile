@@ -46,6 +46,7 @@ demo:
 	$(MANAGE) load_demo_meetings
 	$(MANAGE) load_demo_awards
 	$(MANAGE) load_demo_programme
+	$(MANAGE) load_demo_policies
 	$(MANAGE) load_demo_pages
 
 # What each kind of page weighs on the wire (HTML, CSS, scripts and fonts, gzip), against the

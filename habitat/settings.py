@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "projects",
     "hubs",
     "awards",
+    "policies",
     # After habitat, whose db_worker command (the same, plus recovering the tasks of a worker
     # that died: habitat.worker) takes the place of this app's.
     "django_tasks_db",

@@ -22,6 +22,7 @@ class StaticPagesSitemap(LocalisedSitemap):
             "hubs:conference",
             "awards:list",
             "programmes:list",
+            "policies:list",
             "stats",
         ]
 

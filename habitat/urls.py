@@ -10,6 +10,7 @@ from habitat.api import build_api
 from habitat.sitemaps import OrganisationSitemap, PageSitemap, StaticPagesSitemap
 from hubs import urls as hub_urls
 from hubs.sitemaps import HubSitemap, MeetingSitemap
+from policies.sitemaps import PolicySitemap
 from projects import editing as project_editing
 from projects import embed as project_embed
 from projects import urls as project_urls
@@ -27,6 +28,7 @@ sitemaps = {
     "awards": AwardSitemap,
     "award-years": EditionSitemap,
     "programmes": ProgrammeSitemap,
+    "policies": PolicySitemap,
     "about": PageSitemap,
 }
 
@@ -62,6 +64,7 @@ urlpatterns += i18n_patterns(
     path("", include("hubs.urls")),
     path("awards/", include("awards.urls")),
     path("programmes/", include("projects.programme_urls")),
+    path("policies/", include("policies.urls")),
     path("stats/", project_views.statistics, name="stats"),
     # Towns by name, for the location step of a project (habitat.places).
     path("places/", views.find_places, name="places"),

@@ -134,6 +134,7 @@ NAMES = {
     "hubs:conference": "conference",
     "awards:list": "awards",
     "programmes:list": "programmes",
+    "policies:list": "public policies",
     "stats": "statistics",
     "projects": "project page",
     "organisations": "organisation page",
@@ -142,6 +143,7 @@ NAMES = {
     "awards": "award page",
     "award-years": "award of a year",
     "programmes": "programme page",
+    "policies": "policy page",
     "about": "platform page",
 }
 

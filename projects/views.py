@@ -117,6 +117,8 @@ def project_detail(request, slug):
             "documents": project.documents.all(),
             # HUB meetings and conferences that visited the project (hubs.Meeting.visited_projects).
             "meetings": project.visiting_meetings.order_by("-year", "-start_date"),
+            # The policies app adds the reverse relation; projects does not import it.
+            "policies": project.policies.order_by("-year", "slug"),
             # Groups find their peers: projects like this one anywhere, and those close by.
             "peers": Project.objects.peers_of(project)[:PEERS_SHOWN],
             "near": Project.objects.near(project)[:PEERS_SHOWN],

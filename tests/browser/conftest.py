@@ -77,7 +77,8 @@ def demo(transactional_db):
 def whole_demo(transactional_db):
     """The demo directory as `make run` loads it: projects, meetings, awards, a programme and
     the platform's pages, so that every kind of page has one to show."""
-    for command in ["load_demo", "load_demo_meetings", "load_demo_awards", "load_demo_programme", "load_demo_pages"]:
+    commands = ["load_demo", "load_demo_meetings", "load_demo_awards", "load_demo_programme", "load_demo_policies"]
+    for command in [*commands, "load_demo_pages"]:
         call_command(command, stdout=io.StringIO())
 
 

@@ -10,6 +10,7 @@ from django.urls.resolvers import LocalePrefixPattern
 
 from habitat.models import Organisation, Page
 from hubs.models import MeetingDocument, MeetingPhoto
+from policies.models import Policy
 from projects.confirmation import token_for
 from projects.models import (
     EditorInvitation,
@@ -67,6 +68,7 @@ class World:
     conference: object
     award_edition: object
     programme: object
+    policy: object
     page: object
     invitation: object
     people: dict
@@ -144,6 +146,18 @@ def build_world():
     programme = Programme.objects.create(slug="support-programme", name_en="Support programme")
     SupportAction.objects.create(programme=programme, project=project, title_en="Feasibility study", city="Nairobi")
     SupportAction.objects.create(programme=programme, project=draft, title_en="A visit")
+    # A policy that made both the hidden project and the draft possible: its page names the
+    # first, never the second.
+    policy = Policy.objects.create(
+        slug="housing-law",
+        name_en="Housing law",
+        country="KE",
+        level="national",
+        kind="law",
+        sources="https://example.org/law",
+    )
+    policy.projects.set([project, draft])
+    policy.programmes.set([programme])
     page = Page.objects.create(slug="about", title_en="About", body_en="<p>The platform.</p>")
 
     return World(
@@ -156,6 +170,7 @@ def build_world():
         conference=conference,
         award_edition=edition,
         programme=programme,
+        policy=policy,
         page=page,
         invitation=invitation,
         people=people,
@@ -255,6 +270,8 @@ def fill(world):
         "organisation-detail": [({"slug": world.organisation.slug}, ""), ({"slug": world.unreviewed.slug}, "")],
         "programmes:list": [({}, "")],
         "programmes:detail": [({"slug": world.programme.slug}, "")],
+        "policies:list": [({}, ""), ({}, "country=KE"), ({}, "kind=law&level=national"), ({}, "country=XX")],
+        "policies:detail": [({"slug": world.policy.slug}, "")],
         "stats": [({}, "")],
         # Towns from the public gazetteer only: where the hidden project and the draft are, by
         # name, as a group placing its project would look for them.
