@@ -394,6 +394,8 @@ def programme_detail(request, slug):
         "projects/programme_detail.html",
         {
             "programme": programme,
+            # The policies app adds the reverse relation; projects does not import it.
+            "policies": programme.policies.order_by("-year", "slug"),
             "axes": axes,
             "general_actions": general,
             "figures": programme.figures(),

@@ -122,3 +122,14 @@ def test_the_demo_policies_are_sourced_and_linked_to_the_demo_projects(client):
     assert Policy.objects.get(slug="thailand-baan-mankong").projects.count() == 3
     page = text(client.get("/es/policies/thailand-baan-mankong/"))
     assert "Programa Baan Mankong de vivienda colectiva" in page and "103.538" in page
+
+
+def test_a_programme_page_names_the_policies_behind_it(client, policies):
+    from projects.models import Programme
+
+    programme = Programme.objects.create(slug="support", name_en="Support programme")
+    assert "Public policies behind it" not in text(client.get(programme.get_absolute_url()))
+    policies["alur"].programmes.add(programme)
+    page = text(client.get(programme.get_absolute_url()))
+    assert "Public policies behind it" in page and "ALUR law · France · 2014" in page
+    assert "Support programme" in text(client.get(policies["alur"].get_absolute_url()))
