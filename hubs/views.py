@@ -134,8 +134,9 @@ def meeting_calendar(request):
         return render(request, "hubs/calendar.html", context)
 
     asked = request.GET.get("month", "")
+    parsed = calendar.parse_month(asked)
     today = timezone.now().astimezone(datetime.UTC).date()
-    year, month = calendar.parse_month(asked) or (today.year, today.month)
+    year, month = parsed or (today.year, today.month)
     first, last = calendar.grid_bounds(year, month)
     month_start = datetime.date(year, month, 1)
     month_end = datetime.date(*calendar.shifted(year, month, 1), 1) - datetime.timedelta(days=1)
@@ -150,7 +151,7 @@ def meeting_calendar(request):
     names, _first = calendar.weekdays()
     context.update(
         {
-            "month_error": bool(asked) and calendar.parse_month(asked) is None,
+            "month_error": bool(asked) and parsed is None,
             "asked_month": asked[:20],
             "month_label": calendar.month_text(year, month),
             "weekdays": names,

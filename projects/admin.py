@@ -1,8 +1,7 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.db.models import F, Q
-from django.db.models.functions import Now
+from django.db.models import Q
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -25,7 +24,6 @@ from projects.models import (
     SupportAction,
     can_moderate,
 )
-from projects.models.project import confirmation_grace
 from projects.representation import public_point
 from projects.sections import FACT_FIELDS
 
@@ -97,10 +95,7 @@ class ConfirmationFilter(admin.SimpleListFilter):
         if self.value() == "unconfirmed":
             return queryset.public().unconfirmed()
         if self.value() == "asked":
-            return queryset.public().filter(
-                confirmation_requested_at__gte=F("confirmed_at"),
-                confirmation_requested_at__gt=Now() - confirmation_grace(),
-            )
+            return queryset.public().awaiting_confirmation()
         if self.value() == "due":
             return queryset.due_for_confirmation()
         return queryset

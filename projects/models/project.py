@@ -79,13 +79,21 @@ def confirmation_grace():
     return timedelta(days=settings.CONFIRMATION_GRACE_DAYS)
 
 
+def asked_to_confirm():
+    """Its group was asked whether the entry is still current, and has not answered since."""
+    return Q(confirmation_requested_at__gte=F("confirmed_at"))
+
+
 def unconfirmed():
     """The rule of an entry not confirmed: its group was asked whether it is still current
     and has not answered in CONFIRMATION_GRACE_DAYS. On the database's clock, so that the
     map's statements, compiled once (``public_markers_sql``), stay true as days pass."""
-    return Q(
-        confirmation_requested_at__gte=F("confirmed_at"), confirmation_requested_at__lte=Now() - confirmation_grace()
-    )
+    return asked_to_confirm() & Q(confirmation_requested_at__lte=Now() - confirmation_grace())
+
+
+def is_unconfirmed():
+    """``unconfirmed()`` as a column of a query."""
+    return ExpressionWrapper(unconfirmed(), output_field=BooleanField())
 
 
 class SphereDistance(Func):
@@ -395,9 +403,13 @@ class ProjectQuerySet(models.QuerySet):
     def unconfirmed(self):
         return self.filter(unconfirmed())
 
+    def awaiting_confirmation(self):
+        """Asked whether they are current, and still within CONFIRMATION_GRACE_DAYS to answer."""
+        return self.filter(asked_to_confirm()).exclude(unconfirmed())
+
     def with_confirmation(self):
         """These projects with ``is_unconfirmed`` (``unconfirmed()``)."""
-        return self.annotate(is_unconfirmed=ExpressionWrapper(unconfirmed(), output_field=BooleanField()))
+        return self.annotate(is_unconfirmed=is_unconfirmed())
 
     def annotate_public(self):
         """Each project with ``is_public``: whether public() holds it."""
@@ -574,7 +586,7 @@ class ProjectQuerySet(models.QuerySet):
                 .values(json=JSONObject(image="image", width="width", alt="alt_text"))[:1]
             ),
             # Faded on the map (projects.confirmation).
-            is_unconfirmed=ExpressionWrapper(unconfirmed(), output_field=BooleanField()),
+            is_unconfirmed=is_unconfirmed(),
         )
 
     def recount_organisations(self):
