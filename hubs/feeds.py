@@ -2,7 +2,8 @@
 
 A meeting is an all-day event (its days, DTEND the day after the last one, as RFC 5545
 wants for DATE values); each session of its programme is a timed event in the meeting's
-time zone, with the VTIMEZONE it names. UIDs come from primary keys, so they stay the same
+time zone, with the VTIMEZONE it names, or an all-day event when the programme gives only
+its day (no time is made up). UIDs come from primary keys, so they stay the same
 however a meeting is renamed, and calendars that subscribed update their events instead of
 doubling them.
 """
@@ -62,11 +63,16 @@ def session_event(session, meeting, url, stamp):
     event = Event()
     event.add("uid", session_uid(session))
     event.add("dtstamp", stamp)
-    starts = session.starts()
-    event.add("dtstart", starts)
-    # A session without an end time is shown as a point in time rather than given an
-    # invented length.
-    event.add("dtend", session.ends() or starts)
+    if session.is_timed:
+        starts = session.starts()
+        event.add("dtstart", starts)
+        # A session without an end time is shown as a point in time rather than given an
+        # invented length.
+        event.add("dtend", session.ends() or starts)
+    else:
+        # Known by its day only: an all-day event, DTEND exclusive as for the meeting.
+        event.add("dtstart", session.day)
+        event.add("dtend", session.day + datetime.timedelta(days=1))
     event.add("summary", f"{session.title} ({meeting.name})")
     if meeting.place_text():
         event.add("location", meeting.place_text())

@@ -230,16 +230,28 @@ class Meeting(models.Model):
     def source_urls(self):
         return [url.strip() for url in self.source_url.split(";") if url.strip()]
 
+    def has_timed_sessions(self):
+        """Whether any item of the programme has a time (the prefetched sessions, if fetched)."""
+        return any(session.is_timed for session in self.sessions.all())
+
     def place_text(self):
         return ", ".join(part for part in [self.city, self.country.name if self.country else ""] if part)
 
 
 class Session(models.Model):
-    """One slot of a meeting's programme. Times are wall-clock times in the meeting's time zone."""
+    """One slot of a meeting's programme. Times are wall-clock times in the meeting's time zone.
+
+    A programme often gives an item by its day alone ("Wed. 9: peer visit"): such an item has
+    no start time, and no time is made up for it. Pages say so, and calendars get it as an
+    all-day event. Within its day it comes before the timed items, where calendars put their
+    all-day events, so the page and the subscriber's calendar read in the same order.
+    """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sessions")
     day = models.DateField(_("day"))
-    start_time = models.TimeField(_("starts at"))
+    start_time = models.TimeField(
+        _("starts at"), null=True, blank=True, help_text=_("Leave empty when only the day is known.")
+    )
     end_time = models.TimeField(_("ends at"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
@@ -255,10 +267,10 @@ class Session(models.Model):
     class Meta:
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
-        ordering = ["day", "start_time", "pk"]
+        ordering = ["day", models.F("start_time").asc(nulls_first=True), "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_time__isnull=True) | Q(end_time__gt=models.F("start_time")),
+                condition=Q(end_time__isnull=True) | Q(start_time__isnull=False, end_time__gt=models.F("start_time")),
                 name="session_ends_after_it_starts",
             ),
         ]
@@ -268,6 +280,8 @@ class Session(models.Model):
 
     def clean(self):
         super().clean()
+        if self.end_time and self.start_time is None:
+            raise ValidationError({"start_time": _("Give the start time as well as the end, or neither.")})
         if self.start_time and self.end_time and self.end_time <= self.start_time:
             raise ValidationError({"end_time": _("The session must end after it starts.")})
         meeting = self.meeting if self.meeting_id else None
@@ -277,11 +291,18 @@ class Session(models.Model):
     def speaker_list(self):
         return [line.strip() for line in self.speakers.splitlines() if line.strip()]
 
+    @property
+    def is_timed(self):
+        return self.start_time is not None
+
     def starts(self):
+        """When it starts, in the meeting's time zone; None for an item known by its day only."""
+        if self.start_time is None:
+            return None
         return datetime.datetime.combine(self.day, self.start_time, tzinfo=self.meeting.zone)
 
     def ends(self):
-        if self.end_time:
+        if self.start_time is not None and self.end_time:
             return datetime.datetime.combine(self.day, self.end_time, tzinfo=self.meeting.zone)
         return None
 

@@ -77,13 +77,18 @@ def hub_detail(request, slug):
     )
 
 
+def _programme():
+    """A meeting's sessions with the organisations that visitors may see, for its programme."""
+    organisations = Organisation.objects.public().order_by("slug")
+    return Prefetch("sessions", Session.objects.prefetch_related(Prefetch("organisations", organisations)))
+
+
 @cached_for_visitors
 def meeting_detail(request, slug):
     organisations = Organisation.objects.public()
-    sessions = Session.objects.prefetch_related(Prefetch("organisations", organisations.order_by("slug")))
     meeting = get_object_or_404(
         Meeting.objects.select_related("hub").prefetch_related(
-            Prefetch("sessions", sessions),
+            _programme(),
             Prefetch("organisers", organisations),
             Prefetch("participants", organisations),
             Prefetch("visited_projects", Project.objects.public().order_by("slug")),
@@ -99,21 +104,30 @@ def meeting_detail(request, slug):
     )
 
 
+def _conference_events(year):
+    """The platform-wide events of ``year``, each with its programme."""
+    return list(
+        Meeting.objects.global_events().filter(year=year).order_by("start_date", "pk").prefetch_related(_programme())
+    )
+
+
 @cached_for_visitors
 def conference(request):
-    years = (
-        Meeting.objects.global_events()
-        .filter(year__isnull=False)
-        .values_list("year", flat=True)
-        .distinct()
-        .order_by("-year")
+    """The years, and the current conference with its programme: the year of the next
+    platform-wide event, or of the latest one when none is coming."""
+    events = Meeting.objects.global_events().filter(year__isnull=False)
+    years = list(events.values_list("year", flat=True).distinct().order_by("-year"))
+    current = events.upcoming().values_list("year", flat=True).first() or (years[0] if years else None)
+    return render(
+        request,
+        "hubs/conference.html",
+        {"years": years, "current_year": current, "meetings": _conference_events(current) if current else []},
     )
-    return render(request, "hubs/conference.html", {"years": list(years)})
 
 
 @cached_for_visitors
 def conference_year(request, year):
-    meetings = list(Meeting.objects.global_events().filter(year=year).order_by("start_date", "pk"))
+    meetings = _conference_events(year)
     if not meetings:
         raise Http404("No conference that year.")
     return render(request, "hubs/conference_year.html", {"year": year, "meetings": meetings})
