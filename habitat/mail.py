@@ -90,10 +90,11 @@ def send_to_each(people, *, subject, template, context, reply_to=None):
 
 
 @task()
-def send_email(*, subject, body, to, reply_to=None, attempt=0, message_id=None):
+def send_email(*, subject, body, to, reply_to=None, attempt=0, message_id=None, headers=None):
     if message_id and _already_handled(message_id, attempt):
         return ALREADY_HANDLED
-    headers = {"Message-ID": message_id} if message_id else {}
+    extra_headers = dict(headers or {})
+    headers = {**extra_headers, "Message-ID": message_id} if message_id else extra_headers
     message = EmailMessage(subject=subject, body=body, to=[to], reply_to=reply_to or [], headers=headers)
     try:
         _send(message)
@@ -105,7 +106,13 @@ def send_email(*, subject, body, to, reply_to=None, attempt=0, message_id=None):
         # Logged without the address: the log must not collect personal data.
         logger.warning("E-mail %r not sent (%s); try %d in %d s", subject, error, attempt + 2, delay)
         send_email.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(
-            subject=subject, body=body, to=to, reply_to=reply_to, attempt=attempt + 1, message_id=message_id
+            subject=subject,
+            body=body,
+            to=to,
+            reply_to=reply_to,
+            attempt=attempt + 1,
+            message_id=message_id,
+            **({"headers": extra_headers} if extra_headers else {}),
         )
         return RETRY_QUEUED
     return SENT
@@ -134,15 +141,21 @@ def _already_handled(message_id, attempt):
     return tries.filter(Q(return_value=SENT) | Q(args_kwargs__kwargs__attempt__gt=attempt)).exists()
 
 
-def queue_email(*, subject, body, to, reply_to=None):
+def queue_email(*, subject, body, to, reply_to=None, headers=None):
     """Send to the one address ``to`` after the current transaction commits, so a rolled-back
-    change sends nothing. A message never has more than one recipient."""
+    change sends nothing. A message never has more than one recipient. ``headers``: more
+    headers of the message (a digest's List-Unsubscribe)."""
     if not to:
         return
     message_id = new_message_id()
     transaction.on_commit(
         lambda: send_email.enqueue(
-            subject=str(subject), body=body, to=to, reply_to=list(reply_to or []) or None, message_id=message_id
+            subject=str(subject),
+            body=body,
+            to=to,
+            reply_to=list(reply_to or []) or None,
+            message_id=message_id,
+            **({"headers": dict(headers)} if headers else {}),
         )
     )
 

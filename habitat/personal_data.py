@@ -14,7 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from reversion.models import Revision
 
-from projects.models import EditorInvitation, ModerationEvent, ProjectReport
+from projects.models import EditorInvitation, Exchange, ModerationEvent, ProjectReport
+from subscriptions.models import Follow, Subscription
 
 
 def _when(value):
@@ -88,6 +89,28 @@ def personal_data(user):
             {"project": invitation.project.name, "accepted": _when(invitation.accepted_at)}
             for invitation in EditorInvitation.objects.filter(accepted_by=user).select_related("project").order_by("pk")
         ],
+        # Exchanges between groups: the requests this person wrote, and the ones they answered or
+        # withdrew. Nobody's address: those of an accepted exchange are the other group's.
+        "exchanges_asked": [
+            {
+                "from_project": exchange.asking.name,
+                "to_project": exchange.asked.name,
+                "kind": exchange.kind,
+                "message": exchange.message,
+                "status": exchange.status,
+                "sent": _when(exchange.created_at),
+            }
+            for exchange in Exchange.objects.filter(asked_by=user).select_related("asking", "asked").order_by("pk")
+        ],
+        "exchanges_answered": [
+            {
+                "from_project": exchange.asking.name,
+                "to_project": exchange.asked.name,
+                "status": exchange.status,
+                "when": _when(exchange.answered_at),
+            }
+            for exchange in Exchange.objects.filter(answered_by=user).select_related("asking", "asked").order_by("pk")
+        ],
         # Reports carry the address their sender typed, if any: the ones typed with one of
         # this account's addresses are theirs.
         "problem_reports_sent": [
@@ -102,6 +125,25 @@ def personal_data(user):
             )
             .select_related("project")
             .order_by("pk")
+        ],
+        # What the person follows, and the e-mail subscriptions of their addresses (a
+        # subscription needs no account: the address is what it belongs to).
+        "follows": [
+            {"follows": str(follow.target), "since": _when(follow.created_at)}
+            for follow in Follow.objects.filter(user=user).select_related("project", "organisation", "hub")
+        ],
+        "email_subscriptions": [
+            {
+                "email": subscription.email,
+                "filters": subscription.query,
+                "frequency": subscription.frequency,
+                "asked": _when(subscription.created_at),
+                "confirmed": _when(subscription.confirmed_at),
+                "last_digest": _when(subscription.last_sent_at),
+            }
+            for subscription in Subscription.objects.filter(
+                Q(*[Q(email__iexact=address) for address in known_addresses], _connector=Q.OR)
+            ).order_by("pk")
         ],
         "changes_saved": [
             {"when": _when(revision.date_created), "what": revision.comment}

@@ -65,6 +65,7 @@ urlpatterns += i18n_patterns(
     path("awards/", include("awards.urls")),
     path("programmes/", include("projects.programme_urls")),
     path("policies/", include("policies.urls")),
+    path("subscriptions/", include("subscriptions.urls")),
     path("stats/", project_views.statistics, name="stats"),
     # Towns by name, for the location step of a project (habitat.places).
     path("places/", views.find_places, name="places"),

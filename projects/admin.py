@@ -14,6 +14,7 @@ from translated_fields import TranslatedFieldAdmin
 from habitat.translation import LANGUAGE_CODES
 from projects import history, review
 from projects.models import (
+    Exchange,
     Programme,
     Project,
     ProjectActor,
@@ -350,6 +351,59 @@ class ProjectReportAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
+
+
+# --- Exchanges between groups ---------------------------------------------------------------
+
+
+@admin.register(Exchange)
+class ExchangeAdmin(admin.ModelAdmin):
+    """Every exchange between groups, for staff to follow and to answer complaints about. The
+    request and its answer belong to the two groups: staff read them, and change nothing."""
+
+    list_display = ["created_at", "asking_link", "asked_link", "kind", "status", "answered_at"]
+    list_display_links = ["created_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["asking", "asked"]
+    search_fields = [
+        *(f"{side}__{field}" for side in ("asking", "asked") for field in ("name_en", "name_fr", "name_es", "slug")),
+        "message",
+    ]
+    date_hierarchy = "created_at"
+    fields = [
+        "asking_link",
+        "asked_link",
+        "kind",
+        "message",
+        "asked_by",
+        "status",
+        "created_at",
+        "answered_at",
+        "answered_by",
+    ]
+    readonly_fields = fields
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        # Groups ask each other from a project's page, never through the admin.
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The relayed message and the answer are the groups' own: read-only for staff.
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return can_moderate(request.user) or super().has_view_permission(request, obj)
+
+    @admin.display(description=_("asking project"), ordering="asking__name_en")
+    def asking_link(self, exchange):
+        url = reverse("admin:projects_project_change", args=[exchange.asking_id])
+        return format_html('<a href="{}">{}</a>', url, exchange.asking)
+
+    @admin.display(description=_("asked project"), ordering="asked__name_en")
+    def asked_link(self, exchange):
+        url = reverse("admin:projects_project_change", args=[exchange.asked_id])
+        return format_html('<a href="{}">{}</a>', url, exchange.asked)
 
 
 # --- Programmes of support ----------------------------------------------------------------

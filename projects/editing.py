@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from habitat.accounts import request_language
-from projects import confirmation, history, notifications, sections
+from projects import confirmation, exchanges, history, notifications, sections
 from projects.models import EditorInvitation, InvalidTransition, ModerationEvent, Project, Status
 
 
@@ -73,7 +73,11 @@ def my_projects(request):
     invitations = EditorInvitation.objects.filter(
         email__iexact=request.user.email, accepted_at__isnull=True
     ).select_related("project")
-    return _render(request, "projects/edit/my_projects.html", {"projects": projects, "invitations": invitations})
+    return _render(
+        request,
+        "projects/edit/my_projects.html",
+        {"projects": projects, "invitations": invitations, "exchanges": exchanges.for_my_page(request.user)},
+    )
 
 
 @login_required

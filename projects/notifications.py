@@ -93,3 +93,42 @@ def invited(invitation):
         template="projects/email/invited.txt",
         context={"invitation": invitation},
     )
+
+
+# --- Exchanges between groups (projects.models.exchanges) -------------------------------------
+# A request and a refusal carry nobody's address; an accepted exchange gives each side the other
+# side's editors' addresses, and nothing else changes hands.
+
+
+def exchange_asked(exchange):
+    """The asked project's editors hear of the request: who asks, for what, and where to answer."""
+    send_to_each(
+        editors(exchange.asked),
+        subject=lambda: (
+            _("%(asking)s asks %(asked)s for an exchange")
+            % {"asking": exchange.asking.name, "asked": exchange.asked.name}
+        ),
+        template="projects/email/exchange_asked.txt",
+        context={"exchange": exchange},
+    )
+
+
+def exchange_accepted(exchange):
+    """Each side's editors get the other side's editors' names and addresses."""
+    for own, other in [(exchange.asking, exchange.asked), (exchange.asked, exchange.asking)]:
+        send_to_each(
+            editors(own),
+            subject=lambda other=other: _("Exchange with %(other)s accepted") % {"other": other.name},
+            template="projects/email/exchange_accepted.txt",
+            context={"exchange": exchange, "own": own, "other": other, "contacts": list(editors(other))},
+        )
+
+
+def exchange_declined(exchange):
+    """The asking project's editors hear, politely, that the other group cannot take it up."""
+    send_to_each(
+        editors(exchange.asking),
+        subject=lambda: _("%(asked)s cannot take up your request") % {"asked": exchange.asked.name},
+        template="projects/email/exchange_declined.txt",
+        context={"exchange": exchange},
+    )

@@ -8,7 +8,7 @@ from django.db.models import Count, F, Func, Q
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from projects.models import HousingModel, Programme, Project, Stage, figure_aggregates
+from projects.models import Exchange, HousingModel, Programme, Project, Stage, figure_aggregates
 
 
 def _rows(queryset, key, labels):
@@ -114,4 +114,9 @@ def project_statistics():
     ]
     for chart in charts:
         chart["height"] = len(chart["rows"]) * ROW_HEIGHT + 8
-    return {"totals": totals, "charts": charts, "bar_start": BAR_START}
+    # Every request a group has made of another through the platform, whatever has become of
+    # the two projects since, and those the asked group accepted.
+    exchanges = Exchange.objects.order_by().aggregate(
+        asked=Count("pk"), accepted=Count("pk", filter=Q(status=Exchange.Status.ACCEPTED))
+    )
+    return {"totals": totals, "exchanges": exchanges, "charts": charts, "bar_start": BAR_START}

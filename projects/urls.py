@@ -1,6 +1,6 @@
 from django.urls import path
 
-from projects import editing, views
+from projects import editing, exchanges, views
 from projects.feeds import NewProjectsFeed
 
 app_name = "projects"
@@ -12,6 +12,9 @@ urlpatterns = [
     path("feed.atom", NewProjectsFeed(), name="feed"),
     # Tokens are URL-safe (secrets.token_urlsafe): anything else is no invitation, a 404.
     path("invitations/<slug:token>/", editing.accept_invitation, name="accept-invitation"),
+    path("exchanges/<int:pk>/accept/", exchanges.accept, name="exchange-accept"),
+    path("exchanges/<int:pk>/decline/", exchanges.decline, name="exchange-decline"),
+    path("exchanges/<int:pk>/withdraw/", exchanges.withdraw, name="exchange-withdraw"),
     path("<slug:slug>/edit/", editing.edit_project, name="edit"),
     path("<slug:slug>/edit/start-change/", editing.start_change, name="start-change"),
     path("<slug:slug>/edit/submit/", editing.submit_project, name="submit"),
@@ -23,6 +26,7 @@ urlpatterns = [
     path("<slug:slug>/confirm/<str:token>/", editing.answer_reminder, name="confirm"),
     path("<slug:slug>/contact/", views.project_contact, name="contact"),
     path("<slug:slug>/report/", views.project_report, name="report"),
+    path("<slug:slug>/exchange/", exchanges.ask, name="exchange"),
     path("<slug:slug>/", views.project_detail, name="detail"),
 ]
 

@@ -1,7 +1,8 @@
 """The projects app's models, by the domain's seams: the project and its parts
-(``project``), moderation (``moderation``), working copies and merges (``revisions``) and
-programmes of support (``programmes``)."""
+(``project``), moderation (``moderation``), working copies and merges (``revisions``),
+programmes of support (``programmes``) and exchanges between groups (``exchanges``)."""
 
+from projects.models.exchanges import Exchange
 from projects.models.maps import MapCell
 from projects.models.moderation import (
     STEPS,
@@ -37,6 +38,7 @@ __all__ = [
     "Axis",
     "ChoiceArrayField",
     "EditorInvitation",
+    "Exchange",
     "HousingModel",
     "InvalidTransition",
     "LocationPrecision",

@@ -20,6 +20,7 @@ from playwright.sync_api import Page
 from habitat.weight import page_kinds
 from hubs.models import Meeting
 from projects.models import EditorInvitation, Project, ProjectDocument, ProjectPhoto, Status
+from subscriptions.models import Subscription
 from tests.browser.support import axe_violations, describe
 from tests.factories import make_organisation, make_project, make_user
 from tests.factories.files import jpeg, pdf
@@ -92,6 +93,7 @@ def visitor_visits():
     project.contact_email = "group@example.org"
     project.save(update_fields=["contact_email"])
     conference_year = Meeting.objects.global_events().order_by("start_date").first().year
+    subscription = Subscription.objects.create(email="reader@example.org", query="country=BR", language="en")
     return [
         *(Visit(name, address) for name, address in page_kinds()),
         Visit("conference of a year", f"/en/conference/{conference_year}/"),
@@ -104,6 +106,11 @@ def visitor_visits():
         Visit("contact form with errors", f"/en/projects/{project.slug}/contact/", send_form()),
         Visit("report form", f"/en/projects/{project.slug}/report/"),
         Visit("report form with errors", f"/en/projects/{project.slug}/report/", send_form()),
+        Visit("subscription", "/en/subscriptions/?country=BR&housing_model=community_land_trust"),
+        Visit("subscription with errors", "/en/subscriptions/?country=BR", send_form({"email": "not an address"})),
+        Visit("subscription sent", "/en/subscriptions/sent/"),
+        Visit("subscription to confirm", f"/en/subscriptions/confirm/{subscription.token}/"),
+        Visit("unsubscribe", f"/en/subscriptions/unsubscribe/{subscription.token}/"),
         Visit("bad request", "/en/projects/abc%00def/"),
         Visit("server error", "/en/failing/server-error/"),
         Visit("database out of reach", "/en/failing/database/"),

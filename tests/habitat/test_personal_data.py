@@ -6,6 +6,7 @@ import reversion
 from allauth.mfa.models import Authenticator
 
 from projects.models import EditorInvitation, ModerationEvent, ProjectReport, Status
+from subscriptions.models import Follow, Subscription
 from tests.factories import make_project
 from tests.habitat.support import PASSWORD, make_verified_user
 
@@ -87,3 +88,18 @@ def test_a_deleted_account_leaves_nothing_to_download(client, user):
     client.force_login(user)
     client.post("/en/accounts/delete/", {"password": PASSWORD})
     assert client.get(DATA).status_code == 302
+
+
+def test_the_download_holds_what_the_person_follows_and_the_subscriptions_of_their_address(user_client, user):
+    project = make_project(name_en="Kalkbreite")
+    Follow.objects.create(user=user, project=project)
+    Subscription.objects.create(email="Ana@Example.org", query="country=BR", language="en")
+    Subscription.objects.create(email="someone@example.org", query="country=CH", language="en")
+
+    data = download(user_client)
+
+    assert [follow["follows"] for follow in data["follows"]] == ["Kalkbreite"]
+    assert [(item["email"], item["filters"]) for item in data["email_subscriptions"]] == [
+        ("Ana@Example.org", "country=BR")
+    ]
+    assert "someone@example.org" not in json.dumps(data)

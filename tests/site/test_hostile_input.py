@@ -506,6 +506,8 @@ def test_the_form_sweep_finds_the_forms_of_the_site(site_forms):
         "account_signup",
         "account_reset_password",
         "account_logout",
+        "subscriptions:subscribe",
+        "subscriptions:follow",
     }
     assert expected <= targets, sorted(expected - targets)
     assert "q" in site_forms.query_names("projects:list")

@@ -23,6 +23,7 @@ from projects.models import (
     SupportAction,
 )
 from projects.sections import SECTIONS
+from subscriptions.models import Subscription
 from tests.factories import (
     HIDDEN_ADDRESS,
     HIDDEN_LAT,
@@ -73,6 +74,7 @@ class World:
     invitation: object
     people: dict
     files: dict
+    subscription: object = None
 
 
 def build_world():
@@ -159,6 +161,12 @@ def build_world():
     policy.projects.set([project, draft])
     policy.programmes.set([programme])
     page = Page.objects.create(slug="about", title_en="About", body_en="<p>The platform.</p>")
+    # An e-mail subscription to the area where the hidden project is: its pages must say
+    # neither the address nor the exact place.
+    subscription = Subscription.objects.create(
+        email=people["editor"].email, query="area=36.7,-1.4,36.9,-1.2", language="en"
+    )
+    subscription.confirm()
 
     return World(
         project=project,
@@ -175,6 +183,7 @@ def build_world():
         invitation=invitation,
         people=people,
         files={name: f"/media/{(getattr(item, 'image', None) or item.file).name}" for name, item in files.items()},
+        subscription=subscription,
     )
 
 
@@ -255,6 +264,10 @@ def fill(world):
         ],
         "projects:contact": [({"slug": slug}, "")],
         "projects:report": [({"slug": slug}, "")],
+        "projects:exchange": [({"slug": slug}, ""), ({"slug": world.draft.slug}, "")],
+        # POST only, so every read is refused whatever the exchange (the world holds none):
+        # tests/projects/test_exchanges.py checks what each side sees before and after acceptance.
+        **{f"projects:exchange-{step}": [({"pk": 1}, "")] for step in ("accept", "decline", "withdraw")},
         "projects:create": [({}, "")],
         "projects:accept-invitation": [({"token": world.invitation.token}, "")],
         "projects:edit": [({"slug": slug}, ""), ({"slug": world.draft.slug}, "")],
@@ -273,6 +286,12 @@ def fill(world):
         "policies:list": [({}, ""), ({}, "country=KE"), ({}, "kind=law&level=national"), ({}, "country=XX")],
         "policies:detail": [({"slug": world.policy.slug}, "")],
         "stats": [({}, "")],
+        "subscriptions:subscribe": [({}, query) for query in ["", *EXPORT_FILTERS[1:], "area=36.7,-1.4,36.9,-1.2"]],
+        "subscriptions:sent": [({}, "")],
+        "subscriptions:confirm": [({"token": world.subscription.token}, ""), ({"token": "not-a-token"}, "")],
+        "subscriptions:unsubscribe": [({"token": world.subscription.token}, ""), ({"token": "not-a-token"}, "")],
+        # POST only, for signed-in users: what a GET answers is read too.
+        "subscriptions:follow": [({}, "")],
         # Towns from the public gazetteer only: where the hidden project and the draft are, by
         # name, as a group placing its project would look for them.
         "places": [({}, query) for query in ["q=Nairobi", "q=nai&country=KE", "q=Dakar", "q=Ouakam", "q="]],
