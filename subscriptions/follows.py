@@ -133,7 +133,10 @@ def _meeting_news(project_ids, organisation_ids, hub_ids, now, since):
         NewsItem(
             when=meeting.created_at.date(),
             about=meeting,
-            text=str(_("A coming meeting") if meeting.pk in upcoming else _("A meeting")),
+            text=str(
+                (_("A coming meeting (%(dates)s)") if meeting.pk in upcoming else _("A meeting added (%(dates)s)"))
+                % {"dates": meeting.dates_text()}
+            ),
             url=meeting.get_absolute_url(),
         )
         for meeting in shown

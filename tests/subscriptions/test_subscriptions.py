@@ -220,7 +220,7 @@ def test_a_digest_is_written_in_the_subscribers_language():
     Subscription.objects.filter(pk=subscription.pk).update(language="fr")
     brazil_clt()
     run_digests()
-    assert mail.outbox[0].subject == "Nouveau sur la carte : Brésil, Organisme foncier solidaire (community land trust)"
+    assert mail.outbox[0].subject == "Nouveau sur la carte\u00a0: Brésil, Organisme foncier solidaire (community land trust)"
 
 
 def test_the_mail_programs_one_click_unsubscribe_works_without_a_form():
