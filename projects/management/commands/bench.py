@@ -19,6 +19,7 @@ import subprocess
 import time
 import warnings
 from collections import Counter
+from datetime import timedelta
 from typing import NamedTuple
 from urllib.parse import urlencode
 
@@ -30,6 +31,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.utils import load_backend
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
 from django.utils.text import slugify
 
 from habitat import geo, page_cache
@@ -45,6 +47,8 @@ from projects.models import (
     Tenure,
 )
 from projects.models.project import search_vector
+from subscriptions import digests
+from subscriptions.models import Subscription
 
 DEFAULT_SIZES = "1000,1000000"
 WARM_UP_REQUESTS = 3
@@ -894,6 +898,7 @@ class Command(BaseCommand):
             ("home", "/en/"),
             ("organisations", "/en/organisations/"),
             ("feed, 2 facets", "/en/projects/feed.atom?" + urlencode(facets)),
+            ("subscription page, 2 facets", "/en/subscriptions/?" + urlencode(facets)),
             ("API projects, 2 facets", "/api/v1/projects/?" + urlencode({**facets, "limit": 50})),
             ("export CSV, first bytes", "/projects/export.csv"),
             ("export GeoJSON, first bytes", "/projects/export.geojson"),
@@ -929,6 +934,25 @@ class Command(BaseCommand):
                 f"process grew by {peak - before:.0f} MB (resident {before:.0f} MB before)"
             )
         return lines
+
+    def measure_digest(self, requests):
+        """What one e-mail subscription's weekly digest takes to compute (subscriptions.digests:
+        the projects of two facets published in the last week, and the meetings announced),
+        its median over ``requests`` runs; no message is sent."""
+        query = urlencode({"stage": Stage.INHABITED, "housing_model": HousingModel.COOPERATIVE})
+        subscription = Subscription(email="bench@example.org", query=query, language="en")
+        now = timezone.now()
+        since = now - timedelta(days=7)
+        times = []
+        for _ in range(WARM_UP_REQUESTS + requests):
+            started = time.perf_counter()
+            projects = digests.new_projects(subscription, since, now)
+            listed = list(projects[: digests.LISTED_AT_MOST])
+            count = projects.count() if len(listed) == digests.LISTED_AT_MOST else len(listed)
+            list(digests.new_meetings(subscription, since, now)[: digests.LISTED_AT_MOST])
+            times.append((time.perf_counter() - started) * 1000)
+        median = statistics.median(times[WARM_UP_REQUESTS:])
+        return [f"  a weekly digest of 2 facets ({count:,} new projects): {median:.1f} ms median"]
 
     def sql_alone(self, statements, requests):
         """The p95 (ms) of a request's SQL statements run directly with psql, as many times as
@@ -987,7 +1011,7 @@ class Command(BaseCommand):
                     )
             for directory in directories:
                 self.use(directory)
-                measured[directory.size]["exports"] = self.measure_exports(client)
+                measured[directory.size]["exports"] = self.measure_exports(client) + self.measure_digest(requests)
         results = {}
         for directory in directories:
             self.use(directory)
