@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "hubs",
     "awards",
     "policies",
+    "imports",
     "subscriptions",
     # After habitat, whose db_worker command (the same, plus recovering the tasks of a worker
     # that died: habitat.worker) takes the place of this app's.

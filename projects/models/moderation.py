@@ -196,6 +196,10 @@ MERGE_TARGET_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED, S.PU
 del S
 
 
+def _tell_nobody(project, event):
+    """What a step that tells nobody sends: nothing."""
+
+
 class Moderated:
     """The moderation steps of a project, mixed into ``Project``.
 
@@ -258,9 +262,11 @@ class Moderated:
         return missing
 
     @transaction.atomic
-    def submit(self, *, by):
-        """The group asks for review: its first listing, or a change to a published project."""
-        return self._take("submit", by=by, notify=notifications.submitted)
+    def submit(self, *, by, message="", notify_moderators=True):
+        """The group asks for review: its first listing, or a change to a published project.
+        A staff import that publishes at once (imports) submits without telling the moderators."""
+        notify = notifications.submitted if notify_moderators else _tell_nobody
+        return self._take("submit", by=by, notify=notify, message=message)
 
     submit.alters_data = True
 
