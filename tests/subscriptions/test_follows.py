@@ -89,7 +89,9 @@ def test_my_page_shows_the_news_of_what_i_follow(client, rosa):
     assert "What you follow" in page
     assert "Kalkbreite</a>: Its page was updated" in page
     assert "COVIAMUCI</a>: A new project of an organisation you follow" in page
-    assert f"Latin American HUB in Montevideo</a>: A coming meeting (Oct. 5, {next_year} to Oct. 6, {next_year})" in page
+    assert (
+        f"Latin American HUB in Montevideo</a>: A coming meeting (Oct. 5, {next_year} to Oct. 6, {next_year})" in page
+    )
     assert "Not of this organisation" not in page
     assert "A meeting of another HUB" not in page
 

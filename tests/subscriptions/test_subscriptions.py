@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.gis.geos import Polygon
 from django.core import mail
 from django.test import Client, TestCase
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils import timezone
 from projects.models import HousingModel, Status
 from subscriptions import digests
 from subscriptions.models import Subscription
-from tests.factories import make_moderator, make_project
+from tests.factories import HIDDEN_ADDRESS, HIDDEN_LAT, HIDDEN_LON, make_hidden_project, make_moderator, make_project
 from tests.factories.hubs import make_meeting
 
 pytestmark = pytest.mark.django_db
@@ -220,7 +221,10 @@ def test_a_digest_is_written_in_the_subscribers_language():
     Subscription.objects.filter(pk=subscription.pk).update(language="fr")
     brazil_clt()
     run_digests()
-    assert mail.outbox[0].subject == "Nouveau sur la carte\u00a0: Brésil, Organisme foncier solidaire (community land trust)"
+    assert (
+        mail.outbox[0].subject
+        == "Nouveau sur la carte\u00a0: Brésil, Organisme foncier solidaire (community land trust)"
+    )
 
 
 def test_the_mail_programs_one_click_unsubscribe_works_without_a_form():
@@ -321,3 +325,24 @@ def test_filters_too_long_to_keep_are_explained(client):
     response = client.get("/en/subscriptions/?q=" + "housing " * 400)
     assert response.status_code == 400
     assert Subscription.objects.count() == 0
+
+
+def test_an_area_never_finds_where_a_hidden_group_lives():
+    """Areas are matched against public points: a rectangle drawn tightly around the exact
+    place of a group that hides it finds nothing, and a digest says only what its page says."""
+    project = make_hidden_project(name_en="Settlement facing eviction")
+    project.refresh_from_db()
+    d = 0.0005
+    tight = f"{HIDDEN_LON - d},{HIDDEN_LAT - d},{HIDDEN_LON + d},{HIDDEN_LAT + d}"
+    assert not project.public_location.intersects(Polygon.from_bbox([float(v) for v in tight.split(",")]))
+    confirmed(f"area={tight}", email="probe@example.org")
+    wide = "36.5,-1.5,37.1,-1.1"
+    confirmed(f"area={wide}")
+
+    assert run_digests() == 1
+
+    [message] = mail.outbox
+    assert message.to == ["rosa@example.org"]
+    assert "Settlement facing eviction" in message.body
+    for secret in (HIDDEN_ADDRESS, f"{HIDDEN_LAT:.4f}", f"{HIDDEN_LON:.4f}"):
+        assert secret not in message.body
