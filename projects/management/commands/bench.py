@@ -945,7 +945,7 @@ class Command(BaseCommand):
         subscription = Subscription(email="bench@example.org", query=query, language="en")
         now = timezone.now()
         newest = Project.objects.public().newest_first().values_list("published_at", flat=True)
-        since = newest[DIGEST_PUBLICATIONS - 1] - timedelta(microseconds=1)
+        since = list(newest[:DIGEST_PUBLICATIONS])[-1] - timedelta(microseconds=1)
         times = []
         for _ in range(WARM_UP_REQUESTS + requests):
             started = time.perf_counter()
