@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.postgres.fields import ArrayField
 from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -146,6 +148,7 @@ class ProjectAdmin(TranslatedFieldAdmin, LeafletGeoAdminMixin, VersionAdmin):
     date_hierarchy = "created_at"
     inlines = [ProjectActorInline, ProjectPhotoInline, ProjectDocumentInline]
     list_per_page = 50
+
     fieldsets = [
         (None, {"fields": ["status", "published_at", "original_language", *Project.name.fields, "slug"]}),
         (_("Texts"), {"fields": [*Project.summary.fields, *Project.description.fields]}),
@@ -157,6 +160,16 @@ class ProjectAdmin(TranslatedFieldAdmin, LeafletGeoAdminMixin, VersionAdmin):
         (_("Contact and source"), {"fields": ["website", "contact_email", "source_url"]}),
         (_("Record"), {"fields": ["created_at", "updated_at", "confirmed_at", "confirmation_requested_at"]}),
     ]
+
+    def lookup_allowed(self, lookup, value, request):
+        # The admin lets an address filter on any field of the model (?city=Lima). A list of
+        # choices (housing models, needs, offers) would reach PostgreSQL as a malformed array
+        # from such an address; refused, it answers 400 rather than fail.
+        field_name = lookup.split(LOOKUP_SEP)[0]
+        fields = {field.name: field for field in self.model._meta.get_fields()}
+        if isinstance(fields.get(field_name), ArrayField):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     @admin.display(description=_("missing translations"))
     def missing_translations(self, project):

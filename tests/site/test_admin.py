@@ -48,3 +48,9 @@ def test_admin_is_closed_to_people_who_are_not_staff(client):
     response = client.get("/admin/projects/project/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("query", ["needs=&needs=", "offers=", "housing_models__exact=", "needs__contains=x"])
+def test_an_address_filtering_the_admin_on_a_list_of_choices_is_refused_not_a_failure(staff_client, query):
+    make_project()
+    assert staff_client.get(f"/admin/projects/project/?{query}").status_code == 400
