@@ -226,7 +226,7 @@ def for_my_page(user):
     """The user's exchanges, asked of their projects and asked by them, in three queries
     whatever their number: the exchanges, and the editors of each side (whose addresses an
     accepted exchange shows to the other side)."""
-    editors = get_user_model().objects.filter(is_active=True).exclude(email="").order_by("display_name", "pk")
+    editors = notifications.reachable(get_user_model().objects.order_by("display_name", "pk"))
     exchanges = list(
         Exchange.objects.for_user(user)
         .select_related("asking", "asked", "asked_by", "answered_by")

@@ -19,8 +19,13 @@ def moderators():
     return users.filter(is_active=True).exclude(email="")
 
 
+def reachable(users):
+    """The people among ``users`` that the platform can write to."""
+    return users.filter(is_active=True).exclude(email="")
+
+
 def editors(project):
-    return project.editors.filter(is_active=True).exclude(email="")
+    return reachable(project.editors.all())
 
 
 def submitted(project, event):

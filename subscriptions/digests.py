@@ -9,10 +9,11 @@ subscription served is not due again before its next day or week (``Subscription
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.tasks import task
 from django.template.loader import render_to_string
@@ -39,17 +40,16 @@ def filters_of(query, queryset=None):
     return ProjectFilter(QueryDict(query), queryset=Project.objects.public() if queryset is None else queryset)
 
 
-def describe_query(query):
-    """A subscription's filters as people read them, in the active language."""
-    filterset = filters_of(query)
+def describe(filterset):
+    """The filters of ``filterset`` as people read them, in the active language."""
     labels = filterset.chosen_labels()
     if not labels:
         return str(_("All new projects and meetings"))
     return ", ".join(capfirst(label) for label in labels)
 
 
-def query_is_valid(query):
-    return filters_of(query).is_valid()
+def describe_query(query):
+    return describe(filters_of(query))
 
 
 def list_url(query):
@@ -61,41 +61,47 @@ def absolute(path):
     return settings.SITE_URL + path
 
 
-def new_projects(subscription, since, until):
-    """The public projects matching the subscription's filters, first published in (since, until]."""
+@dataclass
+class News:
+    """What is new for a subscription in a period: its filters read once (``filterset``), the
+    public projects they match first published then, and the upcoming meetings announced then
+    where it looks."""
+
+    filterset: ProjectFilter
+    projects: QuerySet
+    meetings: QuerySet
+
+
+def news_between(subscription, since, until):
+    """The ``News`` of ``subscription`` in (since, until]. Meetings are those in its countries,
+    or in its area of the map; everywhere when it names no place."""
     recent = Project.objects.public().filter(published_at__gt=since, published_at__lte=until)
     filterset = filters_of(subscription.query, recent)
-    if not filterset.is_valid():
-        # A filter that no longer holds (a country left the directory): nothing matches it.
-        return Project.objects.none()
-    return filterset.qs.order_by("-published_at", "-pk")
-
-
-def new_meetings(subscription, since, until):
-    """Upcoming meetings announced in (since, until], where the subscription looks: in its
-    countries, or in its area of the map; everywhere when it names no place."""
-    data = subscription.filter_data
     meetings = Meeting.objects.upcoming().filter(created_at__gt=since, created_at__lte=until)
-    countries = [code for code in data.getlist("country") if code]
-    filterset = filters_of(subscription.query)
-    area = filterset.form.cleaned_data.get("area") if filterset.is_valid() else None
+    countries = [code for code in filterset.data.getlist("country") if code]
     if countries:
         meetings = meetings.filter(country__in=countries)
+    if filterset.is_valid():
+        projects = filterset.qs.order_by("-published_at", "-pk")
+        area = filterset.form.cleaned_data.get("area")
+    else:
+        # A filter that no longer holds (a country left the directory): no project matches it.
+        projects, area = Project.objects.none(), None
     if area is not None and not area.is_whole_world:
         condition = Q()
         for polygon in area.polygons():
             condition |= Q(location__bboverlaps=polygon)
         meetings = meetings.filter(condition)
-    return meetings.order_by("start_date", "year", "pk")
+    return News(filterset=filterset, projects=projects, meetings=meetings.order_by("start_date", "year", "pk"))
 
 
-def digest_message(subscription, projects, meetings, project_count):
+def digest_message(subscription, filterset, projects, meetings, project_count):
     """The subject and body of a digest, in the subscription's language."""
     recipient = Recipient(address=subscription.email, language=subscription.language)
     with translation.override(subscription.language):
         context = {
             "subscription": subscription,
-            "description": subscription.describe(),
+            "description": describe(filterset),
             "projects": [(project, absolute(project.get_absolute_url())) for project in projects],
             "more_projects": max(project_count - len(projects), 0),
             "meetings": [(meeting, absolute(meeting.get_absolute_url())) for meeting in meetings],
@@ -123,16 +129,15 @@ def unsubscribe_headers(subscription):
 def serve(subscription, now):
     """Queue ``subscription``'s digest for the period ending ``now`` (if anything is new) and
     move its period on. Returns whether a message was queued."""
-    since = subscription.last_sent_at or subscription.confirmed_at
-    projects = new_projects(subscription, since, now)
-    listed = list(projects[:LISTED_AT_MOST])
-    project_count = len(listed) if len(listed) < LISTED_AT_MOST else projects.count()
-    meetings = list(new_meetings(subscription, since, now)[:LISTED_AT_MOST])
+    news = news_between(subscription, subscription.last_sent_at or subscription.confirmed_at, now)
+    listed = list(news.projects[:LISTED_AT_MOST])
+    project_count = len(listed) if len(listed) < LISTED_AT_MOST else news.projects.count()
+    meetings = list(news.meetings[:LISTED_AT_MOST])
     subscription.last_sent_at = now
     subscription.save(update_fields=["last_sent_at"])
     if not listed and not meetings:
         return False
-    subject, body = digest_message(subscription, listed, meetings, project_count)
+    subject, body = digest_message(subscription, news.filterset, listed, meetings, project_count)
     queue_email(subject=subject, body=body, to=subscription.email, headers=unsubscribe_headers(subscription))
     return True
 

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,10 +86,6 @@ class Subscription(models.Model):
 
     def __str__(self):
         return self.describe()
-
-    @property
-    def filter_data(self):
-        return QueryDict(self.query)
 
     def describe(self):
         """What the subscription follows, as people read it ("Community land trust, Brazil")."""

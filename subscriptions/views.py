@@ -67,8 +67,12 @@ def subscribe(request):
 
 
 def _subscribe_page(request, filterset, form, status):
-    query = filterset.filter_query()
-    context = {"filterset": filterset, "form": form, "query": query, "description": digests.describe_query(query)}
+    context = {
+        "filterset": filterset,
+        "form": form,
+        "query": filterset.filter_query(),
+        "description": digests.describe(filterset),
+    }
     return render(request, "subscriptions/subscribe.html", context, status=status)
 
 

@@ -147,7 +147,9 @@ class Exchange(models.Model):
         return self._addresses(self.asking)
 
     def _addresses(self, project):
-        # Nothing before both sides agree: the one rule of the relay.
+        # Nothing before both sides agree: the one rule of the relay. The editors are read as
+        # /my/ prefetched them (projects.exchanges.for_my_page: those notifications.reachable
+        # keeps); the test here holds when they were not.
         if self.status != self.Status.ACCEPTED:
             return []
         return [editor for editor in project.editors.all() if editor.is_active and editor.email]

@@ -949,10 +949,10 @@ class Command(BaseCommand):
         times = []
         for _ in range(WARM_UP_REQUESTS + requests):
             started = time.perf_counter()
-            projects = digests.new_projects(subscription, since, now)
-            listed = list(projects[: digests.LISTED_AT_MOST])
-            count = projects.count() if len(listed) == digests.LISTED_AT_MOST else len(listed)
-            list(digests.new_meetings(subscription, since, now)[: digests.LISTED_AT_MOST])
+            news = digests.news_between(subscription, since, now)
+            listed = list(news.projects[: digests.LISTED_AT_MOST])
+            count = news.projects.count() if len(listed) == digests.LISTED_AT_MOST else len(listed)
+            list(news.meetings[: digests.LISTED_AT_MOST])
             times.append((time.perf_counter() - started) * 1000)
         median = statistics.median(times[WARM_UP_REQUESTS:])
         return [
